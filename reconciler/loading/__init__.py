@@ -1,0 +1,8 @@
+"""Loading an access repo: YAML -> desired-state model, with findings at file:line:column.
+
+Must not import connectors, planning or anything above them.
+"""
+
+from reconciler.loading.repo import LoadResult, load_repo
+
+__all__ = ["LoadResult", "load_repo"]

@@ -1,0 +1,157 @@
+"""Load an access repo folder into `Desired`, with every finding positioned.
+
+Every file is parsed with the fast path; only files with findings are re-read with
+the round-trip loader to attach line and column. All findings come back at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from reconciler.loading.checks import UserEntry, check_users
+from reconciler.loading.shape import findings_from
+from reconciler.loading.yaml_source import YamlSyntaxError, parse_fast, parse_positioned, position_of
+from reconciler.model.desired import Desired, ReconcilerConfig, RolesFile, User, UsersFileHeader
+from reconciler.model.findings import Finding
+
+CONFIG_FILE = "reconciler.yaml"
+ROLES_FILE = "roles.yaml"
+USERS_DIR = "users"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The validated desired state (None when there are errors) and every finding, sorted."""
+
+    desired: Desired | None
+    findings: tuple[Finding, ...]
+    files: int
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.is_error)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.is_error)
+
+
+@dataclass
+class _Source:
+    relative: str
+    text: str
+
+
+def load_repo(root: Path, today: date | None = None) -> LoadResult:
+    today = today or date.today()
+    findings: list[Finding] = []
+    sources: dict[str, _Source] = {}
+
+    def read(relative: str) -> Any:
+        path = root / relative
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            findings.append(Finding(relative, 0, 0, "error", f"{relative} is missing"))
+            return None
+        except UnicodeDecodeError as exc:
+            findings.append(Finding(relative, 0, 0, "error", f"not UTF-8 text ({exc.reason})"))
+            return None
+        sources[relative] = _Source(relative, text)
+        try:
+            data = parse_fast(text)
+        except YamlSyntaxError as exc:
+            findings.append(Finding(relative, exc.line, exc.column, "error", exc.message))
+            return None
+        if not isinstance(data, dict):
+            shown = "empty" if data is None else f"a {type(data).__name__}"
+            findings.append(
+                Finding(relative, 1, 1, "error", f"the file must be a mapping at the top level, not {shown}")
+            )
+            return None
+        return data
+
+    def validate(model: type[BaseModel], data: Any, relative: str) -> Any:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            findings.extend(findings_from(exc, model, relative))
+            return None
+
+    if not (root / CONFIG_FILE).exists() and not root.is_dir():
+        findings.append(Finding(str(root), 0, 0, "error", "the access repo folder does not exist"))
+        return LoadResult(None, tuple(findings), 0)
+
+    config_data = read(CONFIG_FILE)
+    config = validate(ReconcilerConfig, config_data, CONFIG_FILE) if config_data is not None else None
+    roles_data = read(ROLES_FILE)
+    roles_file = validate(RolesFile, roles_data, ROLES_FILE) if roles_data is not None else None
+    roles = roles_file.roles if roles_file else None
+
+    entries, invalid = _load_users(root, read, validate, findings)
+    findings += check_users(entries, roles, config, today, invalid)
+
+    findings = _positioned(findings, sources)
+    desired = None
+    if config and roles is not None and not any(f.is_error for f in findings):
+        desired = Desired(
+            config=config,
+            roles=roles,
+            users=tuple(e.user for e in entries),
+            sources={e.user.key: e.file for e in entries},
+        )
+    return LoadResult(desired, tuple(sorted(findings)), len(sources))
+
+
+def _load_users(
+    root: Path, read: Any, validate: Any, findings: list[Finding]
+) -> tuple[list[UserEntry], set[str]]:
+    """Valid user entries, and the usernames of entries that failed shape validation."""
+    folder = root / USERS_DIR
+    if not folder.is_dir():
+        findings.append(Finding(f"{USERS_DIR}/", 0, 0, "error", "the users/ folder is missing"))
+        return [], set()
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        findings.append(Finding(f"{USERS_DIR}/", 0, 0, "error", "the users/ folder has no .yaml files"))
+        return [], set()
+    entries: list[UserEntry] = []
+    invalid: set[str] = set()
+    for path in files:
+        relative = path.relative_to(root).as_posix()
+        data = read(relative)
+        if data is None or validate(UsersFileHeader, data, relative) is None:
+            continue
+        for index, item in enumerate(data["users"]):
+            try:
+                user = User.model_validate(item)
+            except ValidationError as exc:
+                findings.extend(findings_from(exc, User, relative, prefix=("users", index)))
+                if isinstance(item, dict) and isinstance(item.get("username"), str):
+                    invalid.add(item["username"].lower())
+                continue
+            entries.append(UserEntry(user, relative, index))
+    if not entries and not any(f.file.startswith(USERS_DIR) for f in findings):
+        findings.append(Finding(f"{USERS_DIR}/", 0, 0, "error", "no users are declared in users/*.yaml"))
+    return entries, invalid
+
+
+def _positioned(findings: list[Finding], sources: dict[str, _Source]) -> list[Finding]:
+    """Attach line and column to findings that carry only a node path."""
+    docs: dict[str, Any] = {}
+    out = []
+    for finding in findings:
+        source = sources.get(finding.file)
+        if finding.line or source is None:
+            out.append(finding)
+            continue
+        if finding.file not in docs:
+            docs[finding.file] = parse_positioned(source.text)
+        line, column = position_of(docs[finding.file], finding.node, finding.at_key)
+        out.append(replace(finding, line=line, column=column))
+    return out

@@ -1,0 +1,182 @@
+"""Shape validation: pydantic errors turned into findings a person can act on.
+
+Pydantic knows what is wrong; this module says it in the file's own words (keys,
+values, "did you mean") and keeps the node path so a position can be attached.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from reconciler.loading.suggest import did_you_mean
+from reconciler.model.findings import Finding, NodePath
+
+_FORMAT_HINTS = {
+    "username": "may hold only letters, digits and . _ - @, starting with a letter or digit",
+    "manager": "may hold only letters, digits and . _ - @, starting with a letter or digit",
+    "transfer_to": "may hold only letters, digits and . _ - @, starting with a letter or digit",
+    "protected": "may hold only letters, digits and . _ - @, starting with a letter or digit",
+    "base_url": "must be an http:// or https:// URL",
+    "username_env": "must be an environment variable name (letters, digits, _)",
+    "password_env": "must be an environment variable name (letters, digits, _)",
+    "totp_secret_env": "must be an environment variable name (letters, digits, _)",
+    "author": "must look like 'Name <email>'",
+    "targets": "must be lower-case letters, digits, - or _",
+}
+
+_TYPE_NAMES = {
+    "string_type": "a string",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD)",
+}
+
+_YAML_TYPE = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "empty",
+}
+
+
+def _describe(value: Any) -> str:
+    for kind, name in _YAML_TYPE.items():
+        if type(value) is kind:
+            return name
+    return type(value).__name__
+
+
+def _label(loc: NodePath) -> str:
+    """`roles[1]` for ('roles', 1), `targets.production.mode` for nested keys."""
+    parts: list[str] = []
+    for step in loc:
+        if isinstance(step, int):
+            if parts:
+                parts[-1] += f"[{step}]"
+            else:
+                parts.append(f"[{step}]")
+        else:
+            parts.append(str(step))
+    return ".".join(parts)
+
+
+def _field_name(loc: NodePath) -> str:
+    names = [step for step in loc if isinstance(step, str)]
+    return names[-1] if names else ""
+
+
+def _model_at(root: type[BaseModel], loc: NodePath) -> type[BaseModel] | None:
+    """The model class that owns the mapping at `loc` (to suggest its keys)."""
+    annotation: Any = root
+    for step in loc:
+        annotation = _strip_optional(annotation)
+        if _is_dict(annotation):
+            annotation = typing.get_args(annotation)[1]  # a dict key: step to the value type
+        elif isinstance(step, int):
+            continue  # a list index: the item type is found with the next key
+        else:
+            model = _inner_model(annotation)
+            if model is None or step not in model.model_fields:
+                return None
+            annotation = model.model_fields[step].annotation
+    return _inner_model(annotation)
+
+
+def _strip_optional(annotation: Any) -> Any:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def _is_dict(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is dict
+
+
+def _inner_model(annotation: Any) -> Any:
+    annotation = _strip_optional(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def findings_from(
+    error: ValidationError, model: type[BaseModel], file: str, prefix: NodePath = ()
+) -> list[Finding]:
+    """Translate every pydantic error into a positioned-later Finding."""
+    findings: list[Finding] = []
+    for item in error.errors(include_url=False):
+        loc: NodePath = tuple(item["loc"])
+        kind = item["type"]
+        value = item.get("input")
+        at_key = False
+        field = _field_name(loc)
+        label = _label(loc)
+        node = loc
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+            node, at_key = loc, True
+            field = _field_name(loc[:-1]) or field
+            message = f"name '{loc[-1]}' under {_label(loc[:-1]) or 'the top level'} {_hint(field)}"
+        elif kind == "extra_forbidden":
+            owner = _model_at(model, loc[:-1])
+            suggestion = did_you_mean(str(loc[-1]), owner.model_fields if owner else ())
+            where = _label(loc[:-1])
+            message = f"unknown key '{loc[-1]}'" + (f" in {where}" if where else "") + suggestion
+            at_key = True
+        elif kind == "missing":
+            where = _label(loc[:-1])
+            message = f"missing required key '{loc[-1]}'" + (f" in {where}" if where else "")
+            node = loc[:-1]
+        elif kind == "literal_error":
+            choices = re.findall(r"'([^']*)'", item["ctx"]["expected"])
+            shown = ", ".join(choices)
+            message = f"{label} '{value}' is not one of: {shown}" + did_you_mean(str(value), choices)
+        elif kind == "value_error":
+            message = item["msg"].removeprefix("Value error, ")
+        elif kind == "string_pattern_mismatch":
+            message = f"{label} '{value}' {_hint(field)}"
+        elif kind == "string_too_short":
+            message = f"{label} must not be empty"
+        elif kind == "too_short":
+            message = f"{label} must list at least one item"
+        elif kind in _TYPE_NAMES:
+            shown = "" if isinstance(value, (dict, list)) or value is None else f" ({value!r})"
+            message = f"{label} must be {_TYPE_NAMES[kind]}, not {_describe(value)}{shown}"
+            if field in ("start_date", "end_date") and isinstance(value, str):
+                message = f"{label} '{value}' is not a valid date (YYYY-MM-DD)"
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            message = f"{label} {item['msg'].lower()}"
+        else:
+            message = f"{label}: {item['msg']}"
+        findings.append(Finding(file, 0, 0, "error", message, node=prefix + node, at_key=at_key))
+    return findings
+
+
+def _hint(field: str) -> str:
+    return _FORMAT_HINTS.get(field, "does not have the expected format")

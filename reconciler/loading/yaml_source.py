@@ -1,0 +1,95 @@
+"""Reading YAML: a fast parse for every file, a positioned re-read for files with findings.
+
+The round-trip loader (ruamel.yaml) knows where every node is but is slow; the fast
+path gives the same data (YAML 1.2 core schema, see tests/unit/test_yaml_parity.py)
+without positions. Files with findings are re-read with the round-trip loader, so
+that every finding still names file:line:column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from reconciler.model.findings import NodePath
+
+
+@dataclass(frozen=True)
+class YamlSyntaxError(Exception):
+    """The file is not valid YAML; line and column are 1-based."""
+
+    line: int
+    column: int
+    message: str
+
+
+def _round_trip() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _safe() -> YAML:
+    yaml = YAML(typ="safe", pure=False)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+_FAST = _safe()
+
+
+def parse_fast(text: str) -> Any:
+    """Parse to plain Python data; raises YamlSyntaxError with the parser's position."""
+    try:
+        return _FAST.load(text)
+    except YAMLError:
+        # The C parser's messages are terse; the round-trip parser says where and why.
+        parse_positioned(text)
+        raise  # pragma: no cover - both parsers agree on what is invalid
+
+
+def parse_positioned(text: str) -> Any:
+    """Parse with node positions (ruamel round-trip); raises YamlSyntaxError."""
+    try:
+        return _round_trip().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and "duplicate" not in problem:
+            problem = f"{exc.context}, {exc.problem}"
+        raise YamlSyntaxError(line, column, f"invalid YAML: {_one_line(problem)}") from None
+    except YAMLError as exc:
+        raise YamlSyntaxError(1, 1, f"invalid YAML: {_one_line(str(exc))}") from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def position_of(doc: Any, node: NodePath, at_key: bool = False) -> tuple[int, int]:
+    """The 1-based line and column of `node` in a round-trip document.
+
+    Walks as far as the path exists; a missing last step (a missing key) points at its
+    parent. Collections are pointed at by their key, scalars by their value, unknown
+    keys (`at_key`) by the key itself.
+    """
+    line, column = 0, 0
+    current = doc
+    for depth, step in enumerate(node):
+        last = depth == len(node) - 1
+        if isinstance(current, CommentedMap) and step in current:
+            value = current[step]
+            use_key = (at_key and last) or isinstance(value, (CommentedMap, CommentedSeq))
+            line, column = current.lc.key(step) if use_key else current.lc.value(step)
+            current = value
+        elif isinstance(current, CommentedSeq) and isinstance(step, int) and 0 <= step < len(current):
+            line, column = current.lc.item(step)
+            current = current[step]
+        else:
+            break
+    return line + 1, column + 1
