@@ -49,6 +49,13 @@ _TYPE_NAMES = {
     "date_from_datetime_inexact": "a date (YYYY-MM-DD)",
 }
 
+_BOUNDS = {
+    "greater_than_equal": "at least",
+    "less_than_equal": "at most",
+    "greater_than": "more than",
+    "less_than": "less than",
+}
+
 _YAML_TYPE = {
     str: "a string",
     int: "a number",
@@ -154,7 +161,7 @@ def findings_from(
             message = f"missing required key '{loc[-1]}'" + (f" in {where}" if where else "")
             node = loc[:-1]
         elif kind == "literal_error":
-            choices = re.findall(r"'([^']*)'", item["ctx"]["expected"])
+            choices = [c.strip("'") for c in re.split(r", | or ", item["ctx"]["expected"])]
             shown = ", ".join(choices)
             message = f"{label} '{value}' is not one of: {shown}" + did_you_mean(str(value), choices)
         elif kind == "value_error":
@@ -170,8 +177,9 @@ def findings_from(
             message = f"{label} must be {_TYPE_NAMES[kind]}, not {_describe(value)}{shown}"
             if field in ("start_date", "end_date") and isinstance(value, str):
                 message = f"{label} '{value}' is not a valid date (YYYY-MM-DD)"
-        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            message = f"{label} {item['msg'].lower()}"
+        elif kind in _BOUNDS:
+            bound = next(iter(item["ctx"].values()))
+            message = f"{label} must be {_BOUNDS[kind]} {bound}, not {value}"
         else:
             message = f"{label}: {item['msg']}"
         findings.append(Finding(file, 0, 0, "error", message, node=prefix + node, at_key=at_key))

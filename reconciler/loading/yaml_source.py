@@ -13,7 +13,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from reconciler.model.findings import NodePath
 
@@ -46,7 +48,7 @@ def parse_fast(text: str) -> Any:
     """Parse to plain Python data; raises YamlSyntaxError with the parser's position."""
     try:
         return _FAST.load(text)
-    except YAMLError:
+    except (YAMLError, ValueError):
         # The C parser's messages are terse; the round-trip parser says where and why.
         parse_positioned(text)
         raise  # pragma: no cover - both parsers agree on what is invalid
@@ -65,6 +67,28 @@ def parse_positioned(text: str) -> Any:
         raise YamlSyntaxError(line, column, f"invalid YAML: {_one_line(problem)}") from None
     except YAMLError as exc:
         raise YamlSyntaxError(1, 1, f"invalid YAML: {_one_line(str(exc))}") from None
+    except ValueError as exc:
+        # A scalar that resolves to a type but cannot be built (2024-13-01 as a date).
+        line, column, value = _unconstructable_scalar(text)
+        raise YamlSyntaxError(line, column, f"'{value}' cannot be read: {exc}") from None
+
+
+def _unconstructable_scalar(text: str) -> tuple[int, int, str]:
+    """Find the first scalar whose value cannot be constructed, by building each alone."""
+    constructor = SafeConstructor()
+    stack = [_round_trip().compose(text)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except ValueError:
+                return node.start_mark.line + 1, node.start_mark.column + 1, node.value
+        elif isinstance(node, MappingNode):
+            stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return 1, 1, ""
 
 
 def _one_line(text: str) -> str:
