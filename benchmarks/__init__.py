@@ -1,0 +1,1 @@
+"""Reproducible performance runs; never part of the test suite's pass or fail."""
