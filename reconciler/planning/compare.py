@@ -60,5 +60,9 @@ def changed_fields(before: RawProfile, after: RawProfile) -> tuple[str, ...]:
 def profile_values(raw: RawProfile) -> ProfileValues:
     first, last, email, user_type, npi = raw
     return ProfileValues(
-        first_name=first, last_name=last, email=email, user_type=user_type, npi=npi or None  # type: ignore[arg-type]
+        first_name=first,
+        last_name=last,
+        email=email,
+        user_type=user_type,
+        npi=npi or None,  # type: ignore[arg-type]
     )

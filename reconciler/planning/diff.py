@@ -163,7 +163,9 @@ class _TargetDiff:
         dropped = len(self.actions) - before
         del self.actions[before:]
         if dropped:
-            self._finding(user.username, f"protected in {self.name}: {dropped} change(s) Git declares not planned")
+            self._finding(
+                user.username, f"protected in {self.name}: {dropped} change(s) Git declares not planned"
+            )
 
     def _reconcile(self, user: User, account: Account | None) -> None:
         intent, forced, why = self._intent(user)
@@ -210,14 +212,20 @@ class _TargetDiff:
             verb = "unlock" if account.status == "locked" else "reactivate"
             self.actions.append(
                 Reactivate(
-                    target=self.name, username=account.username, before=account.status, reason=reason,
+                    target=self.name,
+                    username=account.username,
+                    before=account.status,
+                    reason=reason,
                     detail=f"{verb}: Git says active",
                 )
             )
         elif intent == "suspended" and account.status in ("active", "locked"):
             self.actions.append(
                 Suspend(
-                    target=self.name, username=account.username, before=account.status, reason=reason,
+                    target=self.name,
+                    username=account.username,
+                    before=account.status,
+                    reason=reason,
                     detail="Git says suspended",
                 )
             )
@@ -262,16 +270,24 @@ class _TargetDiff:
             removed = [g for g in account.groups if norm_label(g) not in wanted]
             self.actions.append(
                 RevokeGroups(
-                    target=self.name, username=account.username, before=account.groups, after=kept,
-                    reason=reason, detail="revoke " + ", ".join(removed),
+                    target=self.name,
+                    username=account.username,
+                    before=account.groups,
+                    after=kept,
+                    reason=reason,
+                    detail="revoke " + ", ".join(removed),
                 )
             )
         added = [g for g in names if norm_label(g) not in have]
         if added:
             self.actions.append(
                 GrantGroups(
-                    target=self.name, username=account.username, before=kept,
-                    after=tuple(sorted((*kept, *added))), reason=reason, detail="grant " + ", ".join(added),
+                    target=self.name,
+                    username=account.username,
+                    before=kept,
+                    after=tuple(sorted((*kept, *added))),
+                    reason=reason,
+                    detail="grant " + ", ".join(added),
                 )
             )
 
@@ -309,11 +325,16 @@ class _TargetDiff:
         policy = self.target.unmanaged
         if policy == "ignore" or account.status == "inactive":
             return
-        self.unmanaged.append(UnmanagedAccount(target=self.name, username=account.username, status=account.status))
+        self.unmanaged.append(
+            UnmanagedAccount(target=self.name, username=account.username, status=account.status)
+        )
         if policy == "suspend" and account.status in ("active", "locked"):
             self.actions.append(
                 Suspend(
-                    target=self.name, username=account.username, before=account.status, reason="policy",
+                    target=self.name,
+                    username=account.username,
+                    before=account.status,
+                    reason="policy",
                     detail="not in Git (unmanaged: suspend)",
                 )
             )

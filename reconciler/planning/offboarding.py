@@ -89,14 +89,20 @@ def offboarding_actions(job: Offboarding) -> tuple[list[Action], list[PlanFindin
     if not blocked:
         actions.append(
             Deactivate(
-                target=target, username=account.username, before=account.status, reason=job.status_reason,
+                target=target,
+                username=account.username,
+                before=account.status,
+                reason=job.status_reason,
                 detail=job.why,
             )
         )
     elif account.status != "suspended":
         actions.append(
             Suspend(
-                target=target, username=account.username, before=account.status, reason=job.status_reason,
+                target=target,
+                username=account.username,
+                before=account.status,
+                reason=job.status_reason,
                 detail=f"{job.why}; open work blocks deactivation",
             )
         )

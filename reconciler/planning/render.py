@@ -80,7 +80,7 @@ def summary(plan: Plan) -> str:
     for target in plan.targets:
         for what, n in tally(target).items():
             total[what] += n
-    return f"Plan: {total['create']} to create, {total['change']} to change, {total['deactivate']} to deactivate."
+    return "Plan: {create} to create, {change} to change, {deactivate} to deactivate.".format(**total)
 
 
 def _notes(target: TargetPlan) -> list[str]:
@@ -98,7 +98,9 @@ def _text_target(target: TargetPlan) -> list[str]:
         return [f"{head}: no changes", *(f"  {n}" for n in _notes(target))]
     verb_w = max(len(r.verb) for r in rows)
     user_w = max(len(r.username) for r in rows)
-    lines = [f"  {r.symbol} {r.verb:<{verb_w}}  {r.username:<{user_w}}  {r.change}  [{r.reason}]" for r in rows]
+    lines = [
+        f"  {r.symbol} {r.verb:<{verb_w}}  {r.username:<{user_w}}  {r.change}  [{r.reason}]" for r in rows
+    ]
     return [head, *lines, *(f"  {n}" for n in _notes(target))]
 
 
@@ -126,7 +128,9 @@ def _md_summary(plan: Plan) -> list[str]:
     for t in plan.targets:
         n = tally(t)
         lines.append(
-            _md_row([t.name, t.mode, n["create"], n["change"], n["deactivate"], len(t.unmanaged), len(t.findings)])
+            _md_row(
+                [t.name, t.mode, n["create"], n["change"], n["deactivate"], len(t.unmanaged), len(t.findings)]
+            )
         )
     return lines
 

@@ -47,7 +47,9 @@ def _cap_violations(target: TargetPlan) -> list[str]:
                 f" deactivated or suspended, over max_deactivate_pct ({caps.max_deactivate_pct:g}%)"
             )
     if len(target.actions) > caps.max_changes:
-        problems.append(f"{target.name}: {len(target.actions)} actions, over max_changes ({caps.max_changes})")
+        problems.append(
+            f"{target.name}: {len(target.actions)} actions, over max_changes ({caps.max_changes})"
+        )
     return problems
 
 
@@ -59,7 +61,9 @@ def safety_problems(plan: Plan) -> list[str]:
 def raise_if_unsafe(plan: Plan, *, force: bool = False) -> None:
     protected = protected_violations(plan)
     if protected:
-        raise UnsafePlan("; ".join(protected) + "; protected accounts are never changed, not even with --force")
+        raise UnsafePlan(
+            "; ".join(protected) + "; protected accounts are never changed, not even with --force"
+        )
     problems = safety_problems(plan)
     if problems and not force:
         raise UnsafePlan("; ".join(problems) + f"; {_OVERRIDE}")
