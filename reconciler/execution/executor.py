@@ -95,7 +95,10 @@ async def apply(
         run = _Run(plan, connector, journal, enforced, concurrency, on_progress)
         for phase in PHASES:
             await run.phase(phase)
-    return ApplyResult(plan.checksum, tuple(run.results[i] for i in range(len(run.actions))))
+        result = ApplyResult(plan.checksum, tuple(run.results[i] for i in range(len(run.actions))))
+        if result.exit_code == EXIT_OK:
+            journal.mark_completed()
+    return result
 
 
 class _Run:

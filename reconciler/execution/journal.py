@@ -5,6 +5,10 @@ same action in a *different* plan (say the account was changed back by hand sinc
 never mistaken for done. Re-running the same plan skips what the journal shows as
 verified or already in state: an apply killed halfway resumes where it stopped. A torn
 last line (the kill came mid-write) is ignored.
+
+A run that finishes with everything done writes a `completed` line: what came before it
+no longer counts. Otherwise the same plan made again later (the console drifted back to
+exactly the state it was planned from) would be skipped as "already done".
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from reconciler.model.canonical import sha256_of
 from reconciler.model.plan import Action
 
 DONE = frozenset({"verified", "already_in_state"})
+COMPLETED = "completed"
 
 
 def action_id(plan_checksum: str, action: Action) -> str:
@@ -48,8 +53,17 @@ class Journal:
         return entries
 
     def completed(self) -> set[str]:
-        """Ids of this plan's actions already verified or found already in state."""
-        return {e["action"] for e in self.entries() if e.get("status") in DONE}
+        """Ids of this plan's actions already done since its last completed run."""
+        done: set[str] = set()
+        for entry in self.entries():
+            if entry.get("status") == COMPLETED:
+                done.clear()
+            elif entry.get("status") in DONE:
+                done.add(entry["action"])
+        return done
+
+    def mark_completed(self) -> None:
+        self._append({"plan": self.plan_checksum, "status": COMPLETED})
 
     def record(self, action: Action, action_id: str, status: str, message: str = "", **extra: Any) -> None:
         entry = {
@@ -63,6 +77,10 @@ class Journal:
             "message": message,
             **extra,
         }
+        self._append(entry)
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        entry.setdefault("at", datetime.now(UTC).isoformat(timespec="seconds"))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as out:
             out.write(json.dumps(entry, sort_keys=True) + "\n")
