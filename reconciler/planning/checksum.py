@@ -10,7 +10,8 @@ plan could, and not otherwise:
   has open work. Not `observed_at`, `last_login` or `failed_logins` (noise that moves by
   the minute and that diff does not read), nor the open-work *count* (a busy clinic
   changes it constantly; only "any open work" changes the plan).
-Lists are sorted by lower-cased username, so file and page order never matter.
+Rows are sorted by lower-cased username, so file and page order never matter, and hashed
+with model.canonical.sha256_of_rows (fast; a missing value and an empty one are the same).
 """
 
 from __future__ import annotations
@@ -18,20 +19,25 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.errors import StalePlan
-from reconciler.model.canonical import sha256_of
+from reconciler.model.canonical import sha256_of, sha256_of_rows
 from reconciler.model.desired import Desired
 from reconciler.model.observed import Observed
 from reconciler.model.plan import Plan
 
 
-def _user_row(u: Any) -> list[Any]:
-    return [
-        u.key, u.username, u.first_name, u.last_name, u.email, u.user_type, u.npi, list(u.roles),
-        list(u.locations), list(u.environments), u.state,
-        u.start_date.isoformat() if u.start_date else None,
-        u.end_date.isoformat() if u.end_date else None,
-        u.transfer_to,
-    ]  # fmt: skip
+def _user_row(u: Any) -> tuple[str, ...]:
+    return (
+        u.username, u.first_name, u.last_name, u.email, u.user_type, u.npi or "",
+        str(len(u.roles)), *u.roles, str(len(u.locations)), *u.locations,
+        str(len(u.environments)), *u.environments, u.state,
+        u.start_date.isoformat() if u.start_date else "",
+        u.end_date.isoformat() if u.end_date else "",
+        u.transfer_to or "",
+    )  # fmt: skip
+
+
+def _by_username(row: tuple[str, ...]) -> str:
+    return row[0].lower()
 
 
 def desired_fingerprint(desired: Desired) -> str:
@@ -40,21 +46,24 @@ def desired_fingerprint(desired: Desired) -> str:
         for name, t in desired.config.targets.items()
     }
     roles = {name: sorted(bundle.groups) for name, bundle in desired.roles.items()}
-    users = sorted((_user_row(u) for u in desired.users), key=lambda row: row[0])
+    users = sha256_of_rows(sorted(map(_user_row, desired.users), key=_by_username))
     return sha256_of({"targets": targets, "roles": roles, "users": users})
 
 
-def _account_row(a: Any) -> list[Any]:
-    return [
-        a.key, a.username, a.first_name, a.last_name, a.email, a.user_type, a.npi, a.status,
-        list(a.groups), list(a.locations), a.open_work > 0,
-    ]  # fmt: skip
+def _account_row(a: Any) -> tuple[str, ...]:
+    return (
+        a.username, a.first_name, a.last_name, a.email, a.user_type, a.npi or "", a.status,
+        str(len(a.groups)), *a.groups, str(len(a.locations)), *a.locations,
+        "1" if a.open_work > 0 else "0",
+    )  # fmt: skip
 
 
 def observed_fingerprint(observed: dict[str, Observed]) -> str:
+    # Sorting by lower-cased username makes page order irrelevant (usernames are unique
+    # case-insensitively).
     return sha256_of(
         {
-            name: sorted((_account_row(a) for a in observed[name].accounts), key=lambda row: row[0])
+            name: sha256_of_rows(sorted(map(_account_row, observed[name].accounts), key=_by_username))
             for name in sorted(observed)
         }
     )

@@ -69,7 +69,7 @@ def diff(
     empty console would mean "create everyone"); an observation of an unknown target is
     ignored.
     """
-    users = {u.key: u for u in desired.users}
+    users = {u.username.lower(): u for u in desired.users}
     groups = _GroupsOf(desired)
     planned: dict[str, Observed] = {}
     targets: list[TargetPlan] = []
@@ -91,10 +91,11 @@ class _GroupsOf:
         self._cache: dict[tuple[str, ...], tuple[tuple[str, ...], frozenset[str]]] = {}
 
     def __call__(self, user: User) -> tuple[tuple[str, ...], frozenset[str]]:
-        hit = self._cache.get(user.roles)
+        roles = user.__dict__["roles"]  # hot path: see _TargetDiff._in_sync
+        hit = self._cache.get(roles)
         if hit is None:
             names = self._desired.groups_of(user)
-            hit = self._cache[user.roles] = (names, label_set(names))
+            hit = self._cache[roles] = (names, label_set(names))
         return hit
 
 
@@ -125,8 +126,11 @@ class _TargetDiff:
         self.unmanaged: list[UnmanagedAccount] = []
 
     def plan(self) -> TargetPlan:
+        accounts, protected = self.accounts, self.protected
         for key, user in self.users.items():
-            self._person(user, self.accounts.get(key))
+            account = accounts.get(key)
+            if account is None or key in protected or not self._in_sync(user, account):
+                self._person(user, account)
         for key, account in self.accounts.items():
             if key not in self.users and key not in self.protected:
                 self._unmanaged(account)
@@ -142,6 +146,27 @@ class _TargetDiff:
         )
 
     # -- managed accounts ---------------------------------------------------------------
+
+    def _in_sync(self, user: User, account: Account) -> bool:
+        """The common case, decided on raw values alone: nothing to do for this account.
+
+        False only means "look closer": _reconcile then normalises and decides. Reads the
+        models' __dict__ directly: this runs once per account, and pydantic attribute
+        access would be most of the cost of a 100,000-account plan.
+        """
+        a, u = account.__dict__, user.__dict__
+        return (
+            a["status"] == u["state"]
+            and a["groups"] == self.groups(user)[0]
+            and a["locations"] == u["locations"]
+            and a["email"] == u["email"]
+            and a["first_name"] == u["first_name"]
+            and a["last_name"] == u["last_name"]
+            and a["user_type"] == u["user_type"]
+            and a["npi"] == u["npi"]
+            and self.name in u["environments"]
+            and (u["end_date"] is None or u["end_date"] >= self.today)
+        )
 
     def _intent(self, user: User) -> tuple[str, Reason | None, str]:
         """What Git wants of this user here: active, suspended or offboard (and why)."""
@@ -207,6 +232,8 @@ class _TargetDiff:
         )
 
     def _status(self, account: Account, intent: str) -> None:
+        if account.status == intent:
+            return
         reason = self.baseline.reason(account.key, "status", account)
         if intent == "active" and account.status in ("suspended", "locked"):
             verb = "unlock" if account.status == "locked" else "reactivate"
@@ -246,7 +273,8 @@ class _TargetDiff:
         )
 
     def _locations(self, user: User, account: Account) -> None:
-        if label_set(user.locations) == label_set(account.locations):
+        # Raw equality first: it is the common case and costs no normalising.
+        if account.locations == user.locations or label_set(user.locations) == label_set(account.locations):
             return
         self.actions.append(
             SetLocations(
@@ -261,6 +289,8 @@ class _TargetDiff:
 
     def _groups(self, user: User, account: Account) -> None:
         names, wanted = self.groups(user)
+        if account.groups == names:  # both sorted: the common case, no normalising
+            return
         have = label_set(account.groups)
         if have == wanted:
             return
