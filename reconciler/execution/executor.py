@@ -8,7 +8,10 @@
   may depend on it: never deactivate after a failed transfer); other people go on.
 - Targets in `report` mode are never changed: their actions are reported, not applied.
 - Each target with work is locked for the whole run; the journal makes a re-run of the
-  same plan skip what is already done.
+  same plan skip what is already done, until a run of it finishes clean (after that the
+  same plan, made again, runs again: the console may have drifted back).
+- Exit code: 0 when every action is done (or reported only), 3 when any failed or was
+  skipped after a failure (even if all failed: some people may have had nothing to do).
 - No retries here: transient faults are the connector's business, and an action that
   comes back failed stays failed for this run.
 """

@@ -44,3 +44,14 @@ def test_an_edited_plan_file_is_refused(desired, synced, editor, plan_of):
     assert plan_from_json(text) == plan
     with pytest.raises(ReconcilerError, match="checksum does not match"):
         plan_from_json(text.replace('"Billing"', '"Administrator"'))
+
+
+def test_a_separator_inside_a_console_value_cannot_make_two_states_look_alike(desired, synced, editor):
+    from reconciler.planning import observed_fingerprint
+
+    # Joined naively, both would read "Ada<US>Lovelace"; the fingerprint must tell them apart.
+    one = editor(synced, "production", "ada.lovelace", first_name="Ada\x1fLovelace", last_name="")
+    other = editor(synced, "production", "ada.lovelace", first_name="Ada", last_name="Lovelace")
+    assert observed_fingerprint(one) != observed_fingerprint(other)
+    shifted = editor(synced, "production", "ada.lovelace", groups=("Clinical\x1f1", "Provider"))
+    assert observed_fingerprint(shifted) != observed_fingerprint(synced)
