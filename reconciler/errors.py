@@ -50,3 +50,11 @@ class Interrupted(ReconcilerError):
     """The run was interrupted (Ctrl-C or a signal); the journal allows resuming."""
 
     exit_code = EXIT_INTERRUPTED
+
+
+class StalePlan(ReconcilerError):
+    """A saved plan no longer matches what Git and the console say now; plan again."""
+
+
+class ApplyLocked(ReconcilerError):
+    """Another apply holds the lock of a target; two applies never interleave."""
