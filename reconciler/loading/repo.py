@@ -16,7 +16,14 @@ from pydantic import BaseModel, ValidationError
 from reconciler.loading.checks import UserEntry, check_users
 from reconciler.loading.shape import findings_from
 from reconciler.loading.yaml_source import YamlSyntaxError, parse_fast, parse_positioned, position_of
-from reconciler.model.desired import Desired, ReconcilerConfig, RolesFile, User, UsersFileHeader
+from reconciler.model.desired import (
+    Desired,
+    ReconcilerConfig,
+    RolesFile,
+    User,
+    UsersFile,
+    UsersFileHeader,
+)
 from reconciler.model.findings import Finding
 
 CONFIG_FILE = "reconciler.yaml"
@@ -127,15 +134,19 @@ def _load_users(
         data = read(relative)
         if data is None or validate(UsersFileHeader, data, relative) is None:
             continue
-        for index, item in enumerate(data["users"]):
-            try:
-                user = User.model_validate(item)
-            except ValidationError as exc:
-                findings.extend(findings_from(exc, User, relative, prefix=("users", index)))
-                if isinstance(item, dict) and isinstance(item.get("username"), str):
-                    invalid.add(item["username"].lower())
-                continue
-            entries.append(UserEntry(user, relative, index))
+        items = data["users"]
+        try:  # one call for the whole file: per-user calls cost more than the validation
+            users = UsersFile.model_validate(data).users
+            entries.extend(UserEntry(user, relative, i) for i, user in enumerate(users))
+            continue
+        except ValidationError as exc:
+            findings.extend(findings_from(exc, UsersFile, relative, item_depth=2))
+            broken = {loc[1] for loc in (e["loc"] for e in exc.errors()) if len(loc) > 1}
+        for index, item in enumerate(items):
+            if index not in broken:
+                entries.append(UserEntry(User.model_validate(item), relative, index))
+            elif isinstance(item, dict) and isinstance(item.get("username"), str):
+                invalid.add(item["username"].lower())
     if not entries and not any(f.file.startswith(USERS_DIR) for f in findings):
         findings.append(Finding(f"{USERS_DIR}/", 0, 0, "error", "no users are declared in users/*.yaml"))
     return entries, invalid

@@ -133,12 +133,17 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def findings_from(
-    error: ValidationError, model: type[BaseModel], file: str, prefix: NodePath = ()
+    error: ValidationError, model: type[BaseModel], file: str, item_depth: int = 0
 ) -> list[Finding]:
-    """Translate every pydantic error into a positioned-later Finding."""
+    """Translate every pydantic error into a positioned-later Finding.
+
+    `item_depth` leading steps of each error's path are kept for the position but left
+    out of the message (a user's fields are named as `npi`, not `users[3].npi`).
+    """
     findings: list[Finding] = []
     for item in error.errors(include_url=False):
-        loc: NodePath = tuple(item["loc"])
+        full: NodePath = tuple(item["loc"])
+        prefix, loc = full[:item_depth], full[item_depth:]
         kind = item["type"]
         value = item.get("input")
         at_key = False
@@ -151,7 +156,7 @@ def findings_from(
             field = _field_name(loc[:-1]) or field
             message = f"name '{loc[-1]}' under {_label(loc[:-1]) or 'the top level'} {_hint(field)}"
         elif kind == "extra_forbidden":
-            owner = _model_at(model, loc[:-1])
+            owner = _model_at(model, full[:-1])
             suggestion = did_you_mean(str(loc[-1]), owner.model_fields if owner else ())
             where = _label(loc[:-1])
             message = f"unknown key '{loc[-1]}'" + (f" in {where}" if where else "") + suggestion

@@ -8,6 +8,7 @@ that every finding still names file:line:column.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from reconciler.loading import yaml_fast
 from reconciler.model.findings import NodePath
 
 
@@ -35,23 +37,34 @@ def _round_trip() -> YAML:
     return yaml
 
 
-def _safe() -> YAML:
-    yaml = YAML(typ="safe", pure=False)
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-_FAST = _safe()
-
-
 def parse_fast(text: str) -> Any:
     """Parse to plain Python data; raises YamlSyntaxError with the parser's position."""
-    try:
-        return _FAST.load(text)
-    except (YAMLError, ValueError):
-        # The C parser's messages are terse; the round-trip parser says where and why.
-        parse_positioned(text)
-        raise  # pragma: no cover - both parsers agree on what is invalid
+    data = yaml_fast.parse(text)
+    if data is yaml_fast.NOT_FAST:
+        return to_plain(parse_positioned(text))
+    return data
+
+
+def to_plain(value: Any) -> Any:
+    """ruamel's round-trip types (CommentedMap, ScalarInt, ...) as plain Python values."""
+    if isinstance(value, dict):
+        return {to_plain(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, bool) or type(value).__name__ == "ScalarBoolean":
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return datetime.datetime(
+            value.year, value.month, value.day, value.hour, value.minute, value.second,
+            value.microsecond, value.tzinfo,
+        )
+    return value  # date, bytes, None, and tagged scalars the model will refuse
 
 
 def parse_positioned(text: str) -> Any:
