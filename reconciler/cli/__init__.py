@@ -26,7 +26,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     # Imported here so that each command stays in its own module (one job each).
-    modules: list = []
+    from reconciler.cli import sim
+
+    modules: list = [sim]
     for module in modules:
         cli.add_command(module.command)
 
