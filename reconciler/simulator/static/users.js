@@ -101,9 +101,12 @@
     table.dataset.loaded = 'true';
   }
 
+  const DEFAULTS = { page: 1, per_page: 50, q: '', status: '', sort: 'name' };
+
+  // Only what differs from the defaults goes into the address bar (and the export link).
   function query() {
     const p = new URLSearchParams();
-    Object.entries(state).forEach(([k, v]) => { if (v !== '' && v !== null) p.set(k, String(v)); });
+    Object.entries(state).forEach(([k, v]) => { if (v !== DEFAULTS[k]) p.set(k, String(v)); });
     return p;
   }
 
@@ -123,10 +126,12 @@
     table.dataset.loaded = 'false';
     errorEl.hidden = true;
     const p = query();
-    history.replaceState(null, '', window.location.pathname + '?' + p.toString());
+    const search = p.toString();
+    history.replaceState(null, '', window.location.pathname + (search ? '?' + search : ''));
     const exportParams = new URLSearchParams(p);
     ['page', 'per_page'].forEach((k) => exportParams.delete(k));
-    document.getElementById('export-csv').href = base + '/admin/users/export.csv?' + exportParams.toString();
+    const exportSearch = exportParams.toString();
+    document.getElementById('export-csv').href = base + '/admin/users/export.csv' + (exportSearch ? '?' + exportSearch : '');
     markSort();
     let response;
     try {
