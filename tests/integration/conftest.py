@@ -63,11 +63,18 @@ class RunningSim:
 
 def start_simulator(data_dir: Path, users: int) -> tuple[RunningSim, uvicorn.Server, threading.Thread]:
     config = SimConfig(
-        data_dir=data_dir, users=users, seed=7, admin_password=PASSWORD, admin_totp_secret=SECRET,
-        test_hooks=True, lockout_threshold=3,
-    )  # fmt: skip
+        data_dir=data_dir,
+        users=users,
+        seed=7,
+        admin_password=PASSWORD,
+        admin_totp_secret=SECRET,
+        test_hooks=True,
+        lockout_threshold=3,
+    )
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -94,13 +101,17 @@ def _calm_faults(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "sim_server" in request.fixturenames:
         sim: RunningSim = request.getfixturevalue("sim_server")
-        sim.faults(latency_ms=0, error_rate=0, error_status=503, session_ttl=1800, slow_table_ms=0, hide_rows=0)
+        sim.faults(
+            latency_ms=0, error_rate=0, error_status=503, session_ttl=1800, slow_table_ms=0, hide_rows=0
+        )
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=find_chromium(), args=LAUNCH_ARGS, headless=True
+        )
         yield chromium
         chromium.close()
 

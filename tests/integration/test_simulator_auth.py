@@ -34,8 +34,14 @@ def test_wrong_totp_is_refused(page: Page, sim_server, ui: SimpleNamespace) -> N
 
 def test_lockout_after_threshold_failures_shows_on_the_users_row(page: Page, sim_server, ui) -> None:
     base = sim_server.base()
-    sim_server.change("lock.me", first_name="Lock", last_name="Me", groups=["Administrator"],
-                      password="right-password", totp_secret=pyotp.random_base32())  # fmt: skip
+    sim_server.change(
+        "lock.me",
+        first_name="Lock",
+        last_name="Me",
+        groups=["Administrator"],
+        password="right-password",
+        totp_secret=pyotp.random_base32(),
+    )
     for _ in range(3):
         page.goto(f"{base}/login")
         page.get_by_label("Username").fill("lock.me")
@@ -58,9 +64,13 @@ def test_lockout_after_threshold_failures_shows_on_the_users_row(page: Page, sim
 
 
 def test_form_post_without_valid_csrf_token_is_refused(admin_page: Page, sim_server) -> None:
-    target = next(u for u, a in sorted(sim_server.truth().items()) if a["status"] == "active" and u != "reconciler-bot")
+    target = next(
+        u for u, a in sorted(sim_server.truth().items()) if a["status"] == "active" and u != "reconciler-bot"
+    )
     admin_page.goto(f"{sim_server.base()}/admin/users/{target}")
-    admin_page.evaluate("document.querySelectorAll('input[name=csrf_token]').forEach(i => i.value = 'forged')")
+    admin_page.evaluate(
+        "document.querySelectorAll('input[name=csrf_token]').forEach(i => i.value = 'forged')"
+    )
     admin_page.get_by_role("button", name="Suspend").click()
     expect(admin_page.get_by_role("alert")).to_contain_text("CSRF")
     admin_page.goto(f"{sim_server.base()}/admin/users/{target}")

@@ -27,8 +27,9 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-def login(client: TestClient, base: str = BASE, user: str = ADMIN, password: str = PASSWORD,
-          secret: str = SECRET) -> None:  # fmt: skip
+def login(
+    client: TestClient, base: str = BASE, user: str = ADMIN, password: str = PASSWORD, secret: str = SECRET
+) -> None:
     page = client.get(f"{base}/login")
     response = client.post(
         f"{base}/login",
@@ -46,9 +47,14 @@ def login(client: TestClient, base: str = BASE, user: str = ADMIN, password: str
 
 def make_config(tmp_path: Path, users: int = 60) -> SimConfig:
     return SimConfig(
-        data_dir=tmp_path, users=users, seed=7, admin_password=PASSWORD, admin_totp_secret=SECRET,
-        test_hooks=True, lockout_threshold=3,
-    )  # fmt: skip
+        data_dir=tmp_path,
+        users=users,
+        seed=7,
+        admin_password=PASSWORD,
+        admin_totp_secret=SECRET,
+        test_hooks=True,
+        lockout_threshold=3,
+    )
 
 
 @pytest.fixture

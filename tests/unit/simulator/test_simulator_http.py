@@ -50,20 +50,31 @@ def test_environments_are_separate_logins(admin: TestClient, sim: SimpleNamespac
 
 
 def test_lockout_after_threshold_failures(client: TestClient, sim: SimpleNamespace) -> None:
-    client.post(f"/_sim{sim.BASE}/accounts/temp.admin", json={
-        "actor": "test", "first_name": "Temp", "last_name": "Admin", "groups": ["Administrator"],
-        "password": "pw-temp-1", "totp_secret": pyotp.random_base32(),
-    })  # fmt: skip
+    client.post(
+        f"/_sim{sim.BASE}/accounts/temp.admin",
+        json={
+            "actor": "test",
+            "first_name": "Temp",
+            "last_name": "Admin",
+            "groups": ["Administrator"],
+            "password": "pw-temp-1",
+            "totp_secret": pyotp.random_base32(),
+        },
+    )
     for _ in range(3):
         page = client.get(f"{sim.BASE}/login")
-        client.post(f"{sim.BASE}/login", data={"username": "temp.admin", "password": "nope",
-                                           "csrf_token": sim.csrf_of(page.text)})  # fmt: skip
+        client.post(
+            f"{sim.BASE}/login",
+            data={"username": "temp.admin", "password": "nope", "csrf_token": sim.csrf_of(page.text)},
+        )
     truth = {a["username"]: a for a in client.get(f"/_sim{sim.BASE}/accounts").json()}
     assert truth["temp.admin"]["status"] == "locked"
     assert truth["temp.admin"]["failed_logins"] == 3
     page = client.get(f"{sim.BASE}/login")
-    response = client.post(f"{sim.BASE}/login", data={"username": "temp.admin", "password": "pw-temp-1",
-                                                  "csrf_token": sim.csrf_of(page.text)})  # fmt: skip
+    response = client.post(
+        f"{sim.BASE}/login",
+        data={"username": "temp.admin", "password": "pw-temp-1", "csrf_token": sim.csrf_of(page.text)},
+    )
     assert "locked" in response.text
 
 
@@ -106,9 +117,16 @@ def test_invalid_npi_rerenders_with_inline_error_and_changes_nothing(
     provider = admin.get(f"{sim.BASE}/admin/users/data?q=&per_page=500").json()["rows"]
     target = next(r for r in provider if r["user_type"] == "provider" and r["status"] == "active")
     page = admin.get(f"{sim.BASE}/admin/users/{target['username']}")
-    form = {"csrf_token": sim.csrf_of(page.text), "first_name": "Changed", "last_name": target["last_name"],
-            "email": target["email"], "user_type": "provider", "npi": "1234567890",
-            "groups": target["groups"], "locations": target["locations"]}  # fmt: skip
+    form = {
+        "csrf_token": sim.csrf_of(page.text),
+        "first_name": "Changed",
+        "last_name": target["last_name"],
+        "email": target["email"],
+        "user_type": "provider",
+        "npi": "1234567890",
+        "groups": target["groups"],
+        "locations": target["locations"],
+    }
     response = admin.post(f"{sim.BASE}/admin/users/{target['username']}", data=form)
     assert response.status_code == 422
     assert 'class="field-error"' in response.text and 'role="alert"' in response.text
@@ -126,8 +144,14 @@ def test_out_of_band_change_is_attributed_to_its_actor(admin: TestClient, sim: S
 
 def test_usernames_are_unique_ignoring_case(admin: TestClient, sim: SimpleNamespace) -> None:
     page = admin.get(f"{sim.BASE}/admin/users/new")
-    form = {"csrf_token": sim.csrf_of(page.text), "username": sim.ADMIN.upper(), "first_name": "A",
-            "last_name": "B", "user_type": "staff", "locations": ["Main Clinic"]}  # fmt: skip
+    form = {
+        "csrf_token": sim.csrf_of(page.text),
+        "username": sim.ADMIN.upper(),
+        "first_name": "A",
+        "last_name": "B",
+        "user_type": "staff",
+        "locations": ["Main Clinic"],
+    }
     response = admin.post(f"{sim.BASE}/admin/users/new", data=form)
     assert response.status_code == 422 and "already taken" in response.text
 
