@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS users (
 );
 CREATE INDEX IF NOT EXISTS users_by_name ON users (last_name COLLATE NOCASE, first_name COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS users_by_status ON users (status);
+CREATE INDEX IF NOT EXISTS users_by_last_login ON users (last_login);
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash TEXT PRIMARY KEY,
     username TEXT NOT NULL COLLATE NOCASE,
@@ -70,6 +71,21 @@ SORTS: dict[str, str] = {
 }
 
 PROFILE_FIELDS = ("first_name", "last_name", "email", "user_type", "npi")
+# Column order of the CSV export (a contract with the connector: never reorder).
+EXPORT_COLUMNS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "user_type",
+    "npi",
+    "status",
+    "groups",
+    "locations",
+    "last_login",
+    "failed_logins",
+    "open_work",
+)
 WORK_FIELDS = ("open_tasks", "unsigned_notes", "future_appointments")
 
 
@@ -191,6 +207,15 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        # Bumped on every write to users, so derived views (the CSV export) know when to rebuild;
+        # listeners hear which username changed (None: possibly all of them).
+        self.version = 0
+        self.listeners: list[Callable[[str | None], None]] = []
+
+    def _changed(self, username: str | None) -> None:
+        self.version += 1
+        for listener in self.listeners:
+            listener(username)
 
     def close(self) -> None:
         self.db.close()
@@ -199,6 +224,7 @@ class Store:
         return self.db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
 
     def wipe(self) -> None:
+        self._changed(None)
         with self.db:
             self.db.execute("BEGIN")
             for table in ("users", "sessions", "audit"):
@@ -216,11 +242,11 @@ class Store:
         rows = self.db.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM users ORDER BY username COLLATE NOCASE")
         return [_account(row) for row in rows]
 
-    def list_accounts(
-        self, *, q: str = "", status: str = "", sort: str = "name", limit: int = 50, offset: int = 0
-    ) -> tuple[int, list[Account]]:
-        """One page of the filtered, sorted list and the total count of the filter."""
-        where, params = [], []
+    @staticmethod
+    def _filter(q: str, status: str, sort: str) -> tuple[str, list[object], str]:
+        """WHERE clause, its parameters and ORDER BY for the list's search, filter and sort."""
+        where: list[str] = []
+        params: list[object] = []
         if q:
             like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             where.append(
@@ -233,14 +259,44 @@ class Store:
             where.append("status = ?")
             params.append(status)
         clause = ("WHERE " + " AND ".join(where)) if where else ""
-        total = self.db.execute(f"SELECT COUNT(*) FROM users {clause}", params).fetchone()[0]
         key = sort.lstrip("-")
         order = SORTS.get(key, SORTS["name"]).format(d="DESC" if sort.startswith("-") else "ASC")
+        return clause, params, order
+
+    def list_accounts(
+        self, *, q: str = "", status: str = "", sort: str = "name", limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[Account]]:
+        """One page of the filtered, sorted list and the total count of the filter."""
+        clause, params, order = self._filter(q, status, sort)
+        total = self.db.execute(f"SELECT COUNT(*) FROM users {clause}", params).fetchone()[0]
         rows = self.db.execute(
             f"SELECT {_ACCOUNT_COLUMNS} FROM users {clause} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return total, [_account(row) for row in rows]
+
+    def ordered_usernames(self, *, q: str = "", status: str = "", sort: str = "name") -> list[str]:
+        """Every username of the filtered list, in list order (what an export walks)."""
+        clause, params, order = self._filter(q, status, sort)
+        return [
+            row[0] for row in self.db.execute(f"SELECT username FROM users {clause} ORDER BY {order}", params)
+        ]
+
+    def export_rows(self, usernames: list[str] | None = None) -> list[tuple]:
+        """CSV-ready tuples in EXPORT_COLUMNS order, for some usernames or (None) all."""
+        select = (
+            "SELECT username, first_name, last_name, email, user_type, npi, status, groups, locations,"
+            " COALESCE(last_login, ''), failed_logins, open_tasks + unsigned_notes + future_appointments"
+            " FROM users"
+        )
+        if usernames is None:
+            return self.db.execute(select).fetchall()
+        rows: list[tuple] = []
+        for start in range(0, len(usernames), 500):
+            chunk = usernames[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self.db.execute(f"{select} WHERE username IN ({marks})", chunk).fetchall())
+        return rows
 
     def active_usernames(self, limit: int = 2000) -> list[str]:
         rows = self.db.execute(
@@ -251,6 +307,7 @@ class Store:
 
     def insert_many(self, accounts: Iterable[Account], *, at: str | None = None) -> None:
         """Bulk insert without audit entries (seeding only)."""
+        self._changed(None)
         stamp = at or now_iso()
         with self.db:
             self.db.execute("BEGIN")
@@ -282,6 +339,7 @@ class Store:
 
     def create(self, account: Account, *, actor: str, action: str = "create") -> None:
         """Insert one account and record it in the audit log."""
+        self._changed(account.username)
         with self.db:
             self.db.execute("BEGIN")
             stamp = now_iso()
@@ -296,6 +354,7 @@ class Store:
         self, username: str, changes: dict[str, object], *, actor: str, action: str = "update"
     ) -> Account:
         """Apply changes to one account; audit the fields that really changed (if any)."""
+        self._changed(username)
         with self.db:
             self.db.execute("BEGIN")
             before = self.get(username)
@@ -318,6 +377,8 @@ class Store:
 
     def transfer_work(self, source: str, target: str, *, actor: str) -> int:
         """Move every open work item from source to target; return how many moved."""
+        self._changed(source)
+        self._changed(target)
         with self.db:
             self.db.execute("BEGIN")
             src, dst = self.get(source), self.get(target)

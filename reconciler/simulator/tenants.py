@@ -7,12 +7,13 @@ A tenant is one (practice, environment) pair at `/<practice>/<env>`, backed by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from reconciler.simulator.auth import hash_password
 from reconciler.simulator.catalog import ENVIRONMENTS, LOCATIONS
 from reconciler.simulator.config import SimConfig
+from reconciler.simulator.exports import CsvExports
 from reconciler.simulator.seed import generate_environment
 from reconciler.simulator.store import Account, Store
 
@@ -22,6 +23,10 @@ class Tenant:
     practice: str
     env: str
     store: Store
+    exports: CsvExports = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.exports = CsvExports(self.store)
 
     @property
     def base(self) -> str:

@@ -7,8 +7,6 @@ Every write goes through Store methods that audit it under the signed-in console
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import json
 from datetime import UTC, datetime
 from typing import Annotated
@@ -32,20 +30,6 @@ from reconciler.simulator.web import (
 router = APIRouter(prefix="/{practice}/{env}/admin/users")
 Console = Annotated[ConsoleSession, Depends(console_session)]
 
-CSV_COLUMNS = (
-    "username",
-    "first_name",
-    "last_name",
-    "email",
-    "user_type",
-    "npi",
-    "status",
-    "groups",
-    "locations",
-    "last_login",
-    "failed_logins",
-    "open_work",
-)
 MAX_PER_PAGE = 500
 
 
@@ -95,21 +79,11 @@ async def users_data(request: Request, cs: Console) -> Response:
 @router.get("/export.csv")
 async def users_csv(request: Request, cs: Console) -> Response:
     faults = sim(request).faults
-    total, accounts = cs.tenant.store.list_accounts(**_list_params(request), limit=-1)  # type: ignore[arg-type]
-    if faults.hide_rows:
-        accounts = accounts[: max(0, len(accounts) - faults.hide_rows)]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for account in accounts:
-        row = account.row()
-        row["groups"] = ";".join(row["groups"])  # type: ignore[arg-type]
-        row["locations"] = ";".join(row["locations"])  # type: ignore[arg-type]
-        writer.writerow([row[column] for column in CSV_COLUMNS])
+    total, text = cs.tenant.exports.render(**_list_params(request), hide_rows=faults.hide_rows)  # type: ignore[arg-type]
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     filename = f"{cs.tenant.practice}-{cs.tenant.env}-users-{stamp}.csv"
     return Response(
-        buffer.getvalue(),
+        text,
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',

@@ -159,3 +159,18 @@ def test_usernames_are_unique_ignoring_case(admin: TestClient, sim: SimpleNamesp
 def test_login_uses_the_helper(client: TestClient, sim: SimpleNamespace) -> None:
     sim.login(client)
     assert client.get(f"{sim.BASE}/admin/audit").status_code == 200
+
+
+def test_csv_export_reflects_every_change_at_once(admin: TestClient, sim: SimpleNamespace) -> None:
+    def exported() -> dict[str, dict[str, str]]:
+        text = admin.get(f"{sim.BASE}/admin/users/export.csv").text
+        return {row["username"]: row for row in csv.DictReader(io.StringIO(text))}
+
+    before = exported()
+    name = next(u for u, row in before.items() if row["status"] == "active" and u != sim.ADMIN)
+    admin.post(f"/_sim{sim.BASE}/accounts/{name}", json={"actor": "x", "groups": ["Billing"], "open_work": 3})
+    admin.post(f"/_sim{sim.BASE}/accounts/brand.new", json={"actor": "x", "first_name": 'Quote "Q", Comma'})
+    after = exported()
+    assert after[name]["groups"] == "Billing" and after[name]["open_work"] == "3"
+    assert after["brand.new"]["first_name"] == 'Quote "Q", Comma'
+    assert len(after) == len(before) + 1
