@@ -73,8 +73,12 @@ class ConsoleSession:
         return self.account.username
 
 
-def console_session(request: Request, practice: str, env: str) -> ConsoleSession:
-    """Dependency of every admin page: a live, MFA-complete session of an active administrator."""
+async def console_session(request: Request, practice: str, env: str) -> ConsoleSession:
+    """Dependency of every admin page: a live, MFA-complete session of an active administrator.
+
+    Async on purpose: FastAPI runs sync dependencies in a thread pool, and every SQLite call
+    must stay on the event-loop thread (one connection per store, no locks).
+    """
     found = tenant(request, practice, env)
     state = sim(request)
     token = request.cookies.get(auth.SESSION_COOKIE)

@@ -174,3 +174,31 @@ def test_csv_export_reflects_every_change_at_once(admin: TestClient, sim: Simple
     assert after[name]["groups"] == "Billing" and after[name]["open_work"] == "3"
     assert after["brand.new"]["first_name"] == 'Quote "Q", Comma'
     assert len(after) == len(before) + 1
+
+
+def test_each_practice_and_environment_has_its_own_database_and_login(tmp_path, sim: SimpleNamespace) -> None:
+    from reconciler.simulator.app import create_app
+    from reconciler.simulator.config import SimConfig
+
+    config = SimConfig(
+        data_dir=tmp_path,
+        practices=("derm-east", "derm-west"),
+        users=10,
+        admin_password=sim.PASSWORD,
+        admin_totp_secret=pyotp.random_base32(),
+        test_hooks=True,
+    )
+    with TestClient(create_app(config), base_url="http://127.0.0.1") as client:
+        assert sorted(p.name for p in tmp_path.glob("*.sqlite3")) == [
+            "derm-east-production.sqlite3",
+            "derm-east-sandbox.sqlite3",
+            "derm-west-production.sqlite3",
+            "derm-west-sandbox.sqlite3",
+        ]
+        sim.login(client, base="/derm-east/production", secret=config.admin_totp_secret)
+        assert client.get("/derm-east/production/admin/users", follow_redirects=False).status_code == 200
+        assert client.get("/derm-west/production/admin/users", follow_redirects=False).status_code == 303
+        client.post("/_sim/derm-east/production/accounts/only.east", json={"actor": "t"})
+        assert "only.east" not in {
+            a["username"] for a in client.get("/_sim/derm-west/production/accounts").json()
+        }
