@@ -6,6 +6,8 @@ step a session exists with mfa_done=0, and only the TOTP step completes it.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -96,7 +98,7 @@ async def login_submit(request: Request, practice: str, env: str) -> Response:
     found.store.create_session(auth.token_hash(token), account.username)
     target = f"{found.base}/login/mfa"
     if next_path:
-        target += "?next=" + next_path
+        target += "?next=" + quote(next_path, safe="/")
     response = redirect(target)
     _set_cookie(response, auth.SESSION_COOKIE, token, found.base)
     response.delete_cookie(auth.PRELOGIN_COOKIE, path=found.base)

@@ -72,4 +72,6 @@ def admin(client: TestClient) -> TestClient:
 @pytest.fixture
 def sim() -> SimpleNamespace:
     """The shared constants and helpers, as a fixture (tests/ is not a package)."""
-    return SimpleNamespace(ADMIN=ADMIN, PASSWORD=PASSWORD, BASE=BASE, csrf_of=csrf_of, login=login)
+    return SimpleNamespace(
+        ADMIN=ADMIN, PASSWORD=PASSWORD, SECRET=SECRET, BASE=BASE, csrf_of=csrf_of, login=login
+    )

@@ -202,3 +202,30 @@ def test_each_practice_and_environment_has_its_own_database_and_login(tmp_path, 
         assert "only.east" not in {
             a["username"] for a in client.get("/_sim/derm-west/production/accounts").json()
         }
+
+
+def test_sign_in_returns_to_the_page_asked_for(client: TestClient, sim: SimpleNamespace) -> None:
+    wanted = f"{sim.BASE}/admin/users?status=locked&sort=-last_login"
+    login_url = client.get(wanted, follow_redirects=False).headers["location"]
+    page = client.get(login_url)
+    next_value = page.text.split('name="next" value="')[1].split('"')[0].replace("&amp;", "&")
+    mfa = client.post(
+        f"{sim.BASE}/login",
+        data={
+            "username": sim.ADMIN,
+            "password": sim.PASSWORD,
+            "csrf_token": sim.csrf_of(page.text),
+            "next": next_value,
+        },
+        follow_redirects=True,
+    )
+    done = client.post(
+        f"{sim.BASE}/login/mfa",
+        data={
+            "code": pyotp.TOTP(sim.SECRET).now(),
+            "csrf_token": sim.csrf_of(mfa.text),
+            "next": mfa.text.split('name="next" value="')[1].split('"')[0].replace("&amp;", "&"),
+        },
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == wanted
