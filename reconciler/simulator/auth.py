@@ -135,8 +135,12 @@ def complete_sign_in(store: Store, username: str) -> None:
     account = store.get(username)
     if account is None:
         return
+    # Authored by the user who signed in, as a console's event log shows sign-ins.
     store.update(
-        account.username, {"failed_logins": 0, "last_login": now_iso()}, actor="system", action="login"
+        account.username,
+        {"failed_logins": 0, "last_login": now_iso()},
+        actor=account.username,
+        action="login",
     )
 
 

@@ -229,3 +229,13 @@ def test_sign_in_returns_to_the_page_asked_for(client: TestClient, sim: SimpleNa
         follow_redirects=False,
     )
     assert done.headers["location"] == wanted
+
+
+def test_sign_ins_and_lockouts_are_audited(client: TestClient, sim: SimpleNamespace) -> None:
+    sim.login(client)
+    entries = client.get(f"/_sim{sim.BASE}/audit").json()
+    assert (entries[-1]["actor"], entries[-1]["target"], entries[-1]["action"]) == (
+        sim.ADMIN,
+        sim.ADMIN,
+        "login",
+    )
