@@ -30,18 +30,22 @@ class Faults:
     hide_rows: int = 0
 
     def update(self, values: dict[str, object]) -> list[str]:
-        """Apply known keys from values (casting to each field's type); return unknown keys."""
+        """Apply known keys from values, all or nothing; return the unknown keys (not applied)."""
         known = {f.name: f for f in fields(self)}
         unknown = [key for key in values if key not in known]
+        if unknown:
+            return unknown
+        staged = self.as_dict()
         for key, value in values.items():
-            if key in known:
-                caster = float if known[key].type in ("float", float) else int
-                setattr(self, key, caster(value))  # type: ignore[arg-type]
-        if not 0.0 <= self.error_rate <= 1.0:
+            caster = float if known[key].type in ("float", float) else int
+            staged[key] = caster(value)  # type: ignore[call-overload]
+        if not 0.0 <= float(staged["error_rate"]) <= 1.0:  # type: ignore[arg-type]
             raise ValueError("error_rate must be between 0 and 1")
-        if self.error_status not in (0, 500, 503):
+        if staged["error_status"] not in (0, 500, 503):
             raise ValueError("error_status must be 500, 503 or 0 (either)")
-        return unknown
+        for key, value in staged.items():
+            setattr(self, key, value)
+        return []
 
     def as_dict(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -139,12 +139,30 @@ def wait_for_table(page: Page) -> None:
     expect(page.locator("#users-table")).to_have_attribute("data-loaded", "true")
 
 
+@pytest.fixture(scope="session")
+def _admin_state() -> dict:
+    """The signed-in browser state, shared so that most tests skip the two sign-in steps."""
+    return {}
+
+
 @pytest.fixture
-def admin_page(page: Page, sim_server: RunningSim) -> Page:
-    sign_in(page, sim_server.base())
-    expect(page).to_have_url(f"{sim_server.base()}/admin/users")
+def admin_page(browser: Browser, sim_server: RunningSim, _admin_state: dict) -> Iterator[Page]:
+    """A page signed in as the robot, on the users list with the table filled in."""
+    context = browser.new_context(
+        accept_downloads=True,
+        viewport={"width": 1400, "height": 900},
+        storage_state=_admin_state.get("state"),
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"{sim_server.base()}/admin/users")
+    if "/login" in page.url:  # first test, or an earlier test expired the session
+        sign_in(page, sim_server.base())
+        expect(page).to_have_url(f"{sim_server.base()}/admin/users")
+        _admin_state["state"] = context.storage_state()
     wait_for_table(page)
-    return page
+    yield page
+    context.close()
 
 
 @pytest.fixture

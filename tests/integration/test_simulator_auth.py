@@ -12,9 +12,12 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 
-def test_login_with_password_then_totp_lands_on_users(admin_page: Page, sim_server) -> None:
-    expect(admin_page.get_by_role("heading", name="Users")).to_be_visible()
-    assert int(admin_page.locator("#users-table").get_attribute("data-total")) == len(sim_server.truth())
+def test_login_with_password_then_totp_lands_on_users(page: Page, sim_server, ui: SimpleNamespace) -> None:
+    ui.sign_in(page, sim_server.base())
+    expect(page).to_have_url(f"{sim_server.base()}/admin/users")
+    ui.wait_for_table(page)
+    expect(page.get_by_role("heading", name="Users")).to_be_visible()
+    assert int(page.locator("#users-table").get_attribute("data-total")) == len(sim_server.truth())
     assert sim_server.truth()["reconciler-bot"]["last_login"]
 
 
