@@ -1,9 +1,10 @@
-"""The users CSV export, kept cheap with 10,000 users: each row's CSV line is rendered once
-and re-rendered only when the store says that user changed.
+"""The users CSV export, kept cheap with 10,000 users.
 
-An export then costs one SQL pass over usernames (for order and filter) plus a join. The
-connector exports right after logging in, which changes only the robot's own row, so the
-common case re-renders one line. Whole results are also kept per store version.
+Each user's CSV line is rendered once and re-rendered only when the store reports that
+user changed; the order of each (q, status, sort) view is kept too, and dropped only when
+a change touches a column that view sorts or filters on (or rows come or go). The
+connector exports right after logging in, which changes only the robot's last_login and
+failed_logins, so the common export re-renders one line and joins the rest.
 """
 
 from __future__ import annotations
@@ -13,7 +14,19 @@ import io
 
 from reconciler.simulator.store import EXPORT_COLUMNS, Store
 
-_MAX_RESULTS = 8
+# Columns each sort key orders by, and the columns a search matches.
+SORT_COLUMNS: dict[str, frozenset[str]] = {
+    "username": frozenset(),
+    "name": frozenset({"first_name", "last_name"}),
+    "user_type": frozenset({"user_type"}),
+    "status": frozenset({"status"}),
+    "last_login": frozenset({"last_login"}),
+    "failed_logins": frozenset({"failed_logins"}),
+}
+SEARCH_COLUMNS = frozenset({"first_name", "last_name", "email", "npi"})
+_MAX_ORDERS = 32
+
+ViewKey = tuple[str, str, str]
 
 
 def _format(rows: list[tuple]) -> dict[str, str]:
@@ -29,37 +42,50 @@ def _format(rows: list[tuple]) -> dict[str, str]:
     return lines
 
 
+def _depends_on(key: ViewKey) -> frozenset[str]:
+    q, status, sort = key
+    columns = SORT_COLUMNS.get(sort.lstrip("-"), SORT_COLUMNS["name"])
+    if q:
+        columns |= SEARCH_COLUMNS
+    if status:
+        columns |= {"status"}
+    return columns
+
+
 class CsvExports:
-    """Per-store cache of CSV lines, invalidated per user by the store's change listeners."""
+    """Per-store cache of CSV lines and view orders, invalidated by the store's listeners."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._lines: dict[str, str] | None = None
-        self._results: dict[tuple[int, str, str, str], list[str]] = {}
+        self._orders: dict[ViewKey, list[str]] = {}
         store.listeners.append(self._forget)
 
-    def _forget(self, username: str | None) -> None:
-        self._results.clear()
-        if username is None:
+    def _forget(self, username: str | None, columns: frozenset[str] | None) -> None:
+        if username is None or self._lines is None:
             self._lines = None
-        elif self._lines is not None:
+        else:
             self._lines.pop(username.lower(), None)
+        if username is None or columns is None:
+            self._orders.clear()
+        else:
+            for key in [k for k in self._orders if _depends_on(k) & columns]:
+                del self._orders[key]
 
     def lines(self, *, q: str, status: str, sort: str) -> list[str]:
-        key = (self.store.version, q, status, sort)
-        if key in self._results:
-            return self._results[key]
+        key = (q, status, sort)
+        order = self._orders.get(key)
+        if order is None:
+            order = self.store.ordered_usernames(q=q, status=status, sort=sort)
+            if len(self._orders) >= _MAX_ORDERS:
+                self._orders.clear()
+            self._orders[key] = order
         if self._lines is None:
             self._lines = _format(self.store.export_rows())
-        order = self.store.ordered_usernames(q=q, status=status, sort=sort)
         missing = [name for name in order if name.lower() not in self._lines]
         if missing:
             self._lines.update(_format(self.store.export_rows(missing)))
-        result = [self._lines[name.lower()] for name in order]
-        if len(self._results) >= _MAX_RESULTS:
-            self._results.clear()
-        self._results[key] = result
-        return result
+        return [self._lines[name.lower()] for name in order]
 
     def render(self, *, q: str, status: str, sort: str, hide_rows: int = 0) -> tuple[int, str]:
         """(total rows of the filter, CSV text). hide_rows drops rows but not the total (a fault)."""

@@ -208,14 +208,16 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         # Bumped on every write to users, so derived views (the CSV export) know when to rebuild;
-        # listeners hear which username changed (None: possibly all of them).
+        # listeners hear which username changed (None: possibly all of them) and which columns
+        # (None: unknown, or rows came or went).
         self.version = 0
-        self.listeners: list[Callable[[str | None], None]] = []
+        self.listeners: list[Callable[[str | None, frozenset[str] | None], None]] = []
 
-    def _changed(self, username: str | None) -> None:
+    def _changed(self, username: str | None, columns: Iterable[str] | None = None) -> None:
         self.version += 1
+        changed = frozenset(columns) if columns is not None else None
         for listener in self.listeners:
-            listener(username)
+            listener(username, changed)
 
     def close(self) -> None:
         self.db.close()
@@ -354,7 +356,7 @@ class Store:
         self, username: str, changes: dict[str, object], *, actor: str, action: str = "update"
     ) -> Account:
         """Apply changes to one account; audit the fields that really changed (if any)."""
-        self._changed(username)
+        self._changed(username, changes.keys())
         with self.db:
             self.db.execute("BEGIN")
             before = self.get(username)
@@ -377,8 +379,8 @@ class Store:
 
     def transfer_work(self, source: str, target: str, *, actor: str) -> int:
         """Move every open work item from source to target; return how many moved."""
-        self._changed(source)
-        self._changed(target)
+        self._changed(source, WORK_FIELDS)
+        self._changed(target, WORK_FIELDS)
         with self.db:
             self.db.execute("BEGIN")
             src, dst = self.get(source), self.get(target)

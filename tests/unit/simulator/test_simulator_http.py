@@ -239,3 +239,47 @@ def test_sign_ins_and_lockouts_are_audited(client: TestClient, sim: SimpleNamesp
         sim.ADMIN,
         "login",
     )
+
+
+def test_csv_export_cache_never_serves_stale_rows(admin: TestClient, sim: SimpleNamespace) -> None:
+    import random
+
+    rng = random.Random(3)
+    views = [
+        "",
+        "?sort=-last_login",
+        "?status=active&sort=name",
+        "?q=son&sort=-status",
+        "?sort=failed_logins",
+    ]
+    names = [
+        a["username"] for a in admin.get(f"/_sim{sim.BASE}/accounts").json() if a["username"] != sim.ADMIN
+    ]
+    changes = [
+        lambda: {"status": rng.choice(["active", "suspended", "inactive", "locked"])},
+        lambda: {"last_name": rng.choice(["Aaberg", "Sonntag", "Zed"]), "first_name": rng.choice(["A", "Z"])},
+        lambda: {"last_login": f"2026-0{rng.randint(1, 9)}-01T00:00:00Z", "failed_logins": rng.randint(0, 4)},
+        lambda: {
+            "groups": rng.sample(["Billing", "Reports", "Scheduling"], k=2),
+            "open_work": rng.randint(0, 5),
+        },
+    ]
+    for step in range(25):
+        target = rng.choice([*names, f"added{step}"]) if step % 5 else f"added{step}"
+        admin.post(f"/_sim{sim.BASE}/accounts/{target}", json={"actor": "fuzz", **rng.choice(changes)()})
+        for view in views:
+            sep = "&" if "?" in view else "?"
+            rows = admin.get(f"{sim.BASE}/admin/users/data{view}{sep}per_page=500").json()["rows"]
+            exported = list(
+                csv.DictReader(io.StringIO(admin.get(f"{sim.BASE}/admin/users/export.csv{view}").text))
+            )
+            assert [r["username"] for r in exported] == [r["username"] for r in rows], (step, view)
+            for got, want in zip(exported, rows, strict=True):
+                assert got["status"] == want["status"] and got["last_name"] == want["last_name"], (step, view)
+                assert (
+                    got["groups"] == ";".join(want["groups"]) and int(got["open_work"]) == want["open_work"]
+                )
+                assert (
+                    got["last_login"] == want["last_login"]
+                    and int(got["failed_logins"]) == want["failed_logins"]
+                )
