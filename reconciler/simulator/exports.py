@@ -59,6 +59,8 @@ class CsvExports:
         self.store = store
         self._lines: dict[str, str] | None = None
         self._orders: dict[ViewKey, list[str]] = {}
+        # The last rendered export, reused while the store has not changed at all.
+        self._last: tuple[tuple[int, str, str, str, int], tuple[int, str]] | None = None
         store.listeners.append(self._forget)
 
     def _forget(self, username: str | None, columns: frozenset[str] | None) -> None:
@@ -89,7 +91,12 @@ class CsvExports:
 
     def render(self, *, q: str, status: str, sort: str, hide_rows: int = 0) -> tuple[int, str]:
         """(total rows of the filter, CSV text). hide_rows drops rows but not the total (a fault)."""
+        key = (self.store.version, q, status, sort, hide_rows)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         lines = self.lines(q=q, status=status, sort=sort)
         total = len(lines)
         shown = lines[: max(0, total - hide_rows)] if hide_rows else lines
-        return total, "\r\n".join([",".join(EXPORT_COLUMNS), *shown]) + "\r\n"
+        result = (total, "\r\n".join([",".join(EXPORT_COLUMNS), *shown]) + "\r\n")
+        self._last = (key, result)
+        return result

@@ -66,7 +66,8 @@ SORTS: dict[str, str] = {
     "name": "last_name COLLATE NOCASE {d}, first_name COLLATE NOCASE {d}, username COLLATE NOCASE",
     "user_type": "user_type {d}, username COLLATE NOCASE",
     "status": "status {d}, username COLLATE NOCASE",
-    "last_login": "last_login IS NULL, last_login {d}, username COLLATE NOCASE",
+    # NULLS LAST (never signed in goes last either way) still lets SQLite walk the index.
+    "last_login": "last_login {d} NULLS LAST, username COLLATE NOCASE",
     "failed_logins": "failed_logins {d}, username COLLATE NOCASE",
 }
 
