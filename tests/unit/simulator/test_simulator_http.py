@@ -283,3 +283,23 @@ def test_csv_export_cache_never_serves_stale_rows(admin: TestClient, sim: Simple
                     got["last_login"] == want["last_login"]
                     and int(got["failed_logins"]) == want["failed_logins"]
                 )
+
+
+def test_test_hooks_are_off_unless_asked_for(tmp_path, sim: SimpleNamespace) -> None:
+    from reconciler.simulator.app import create_app
+    from reconciler.simulator.config import SimConfig
+
+    config = SimConfig(data_dir=tmp_path, users=5, admin_password=sim.PASSWORD)
+    with TestClient(create_app(config), base_url="http://127.0.0.1") as client:
+        assert client.get(f"/_sim{sim.BASE}/accounts").status_code == 404
+        assert client.post("/_sim/faults", json={"error_rate": 1}).status_code in (404, 405)
+        assert client.get(f"{sim.BASE}/login").status_code == 200
+
+
+def test_sim_command_is_registered() -> None:
+    from click.testing import CliRunner
+
+    from reconciler.cli import cli
+
+    result = CliRunner().invoke(cli, ["sim", "--help"])
+    assert result.exit_code == 0 and "--test-hooks" in result.output and "--users" in result.output
