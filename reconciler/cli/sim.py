@@ -10,9 +10,6 @@ from pathlib import Path
 
 import click
 
-from reconciler.simulator.app import create_app
-from reconciler.simulator.config import Faults, SimConfig
-
 
 @click.command("sim")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
@@ -103,7 +100,11 @@ def command(
     test_hooks: bool,
 ) -> int:
     """Run the EMA admin console stand-in (production and sandbox per practice)."""
+    # Imported here: FastAPI and uvicorn should not slow down every other command's start.
     import uvicorn
+
+    from reconciler.simulator.app import create_app
+    from reconciler.simulator.config import Faults, SimConfig
 
     faults = Faults(
         latency_ms=latency_ms,
