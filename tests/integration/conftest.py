@@ -1,0 +1,173 @@
+"""Fixtures for browser-level simulator tests: the simulator on 127.0.0.1 in a background
+thread (temp data dir, --test-hooks), Debian Chromium through Playwright, and a signed-in page.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import httpx
+import pyotp
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from reconciler.connectors.chromium import LAUNCH_ARGS, find_chromium
+from reconciler.simulator.app import create_app
+from reconciler.simulator.config import SimConfig
+
+ADMIN = "reconciler-bot"
+PASSWORD = "integration-password-1"
+SECRET = pyotp.random_base32()
+PRACTICE = "demo-derm"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningSim:
+    """A simulator serving on 127.0.0.1, and a plain HTTP client for its /_sim/ hooks."""
+
+    origin: str
+    hooks: httpx.Client
+    config: SimConfig
+
+    def base(self, env: str = "production") -> str:
+        return f"{self.origin}/{PRACTICE}/{env}"
+
+    def truth(self, env: str = "production") -> dict[str, dict]:
+        accounts = self.hooks.get(f"/_sim/{PRACTICE}/{env}/accounts").raise_for_status().json()
+        return {a["username"]: a for a in accounts}
+
+    def audit(self, env: str = "production") -> list[dict]:
+        return self.hooks.get(f"/_sim/{PRACTICE}/{env}/audit").raise_for_status().json()
+
+    def change(self, username: str, env: str = "production", **fields: object) -> dict:
+        fields.setdefault("actor", "jdoe.admin")
+        url = f"/_sim/{PRACTICE}/{env}/accounts/{username}"
+        return self.hooks.post(url, json=fields).raise_for_status().json()["account"]
+
+    def faults(self, **knobs: object) -> dict:
+        return self.hooks.post("/_sim/faults", json=knobs).raise_for_status().json()
+
+
+def start_simulator(data_dir: Path, users: int) -> tuple[RunningSim, uvicorn.Server, threading.Thread]:
+    config = SimConfig(
+        data_dir=data_dir,
+        users=users,
+        seed=7,
+        admin_password=PASSWORD,
+        admin_totp_secret=SECRET,
+        test_hooks=True,
+        lockout_threshold=3,
+    )
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the simulator did not start")
+        time.sleep(0.02)
+    origin = f"http://127.0.0.1:{port}"
+    return RunningSim(origin, httpx.Client(base_url=origin, timeout=30), config), server, thread
+
+
+@pytest.fixture(scope="session")
+def sim_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
+    running, server, thread = start_simulator(tmp_path_factory.mktemp("sim-data"), users=120)
+    yield running
+    server.should_exit = True
+    thread.join(timeout=10)
+    running.hooks.close()
+
+
+@pytest.fixture(autouse=True)
+def _calm_faults(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts and ends with no injected faults."""
+    yield
+    if "sim_server" in request.fixturenames:
+        sim: RunningSim = request.getfixturevalue("sim_server")
+        sim.faults(
+            latency_ms=0, error_rate=0, error_status=503, session_ttl=1800, slow_table_ms=0, hide_rows=0
+        )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=find_chromium(), args=LAUNCH_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page: Page, base: str, user: str = ADMIN, password: str = PASSWORD, secret: str = SECRET) -> None:
+    """Sign in through the login and MFA pages, computing the TOTP code with pyotp."""
+    page.goto(f"{base}/login")
+    page.get_by_label("Username").fill(user)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Verification code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Verify").click()
+
+
+def wait_for_table(page: Page) -> None:
+    expect(page.locator("#users-table")).to_have_attribute("data-loaded", "true")
+
+
+@pytest.fixture(scope="session")
+def _admin_state() -> dict:
+    """The signed-in browser state, shared so that most tests skip the two sign-in steps."""
+    return {}
+
+
+@pytest.fixture
+def admin_page(browser: Browser, sim_server: RunningSim, _admin_state: dict) -> Iterator[Page]:
+    """A page signed in as the robot, on the users list with the table filled in."""
+    context = browser.new_context(
+        accept_downloads=True,
+        viewport={"width": 1400, "height": 900},
+        storage_state=_admin_state.get("state"),
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"{sim_server.base()}/admin/users")
+    if "/login" in page.url:  # first test, or an earlier test expired the session
+        sign_in(page, sim_server.base())
+        expect(page).to_have_url(f"{sim_server.base()}/admin/users")
+        _admin_state["state"] = context.storage_state()
+    wait_for_table(page)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def ui() -> SimpleNamespace:
+    """Shared helpers and constants, as a fixture (tests/ is not a package)."""
+    return SimpleNamespace(
+        ADMIN=ADMIN, PASSWORD=PASSWORD, SECRET=SECRET, sign_in=sign_in, wait_for_table=wait_for_table
+    )
