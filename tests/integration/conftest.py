@@ -106,8 +106,11 @@ def _calm_faults(request: pytest.FixtureRequest) -> Iterator[None]:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module scope: Playwright's sync API keeps an event loop running on this thread while
+    # it is open, which would break asyncio.run() in every later test (the connector and
+    # executor are async), so each module that wants the sync API opens and closes its own.
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=find_chromium(), args=LAUNCH_ARGS, headless=True
