@@ -194,10 +194,15 @@ def _build(node: Node) -> Any:
     return [_build(item) for item in node.value]
 
 
+# A token that starts with '!' is an explicit tag: ruamel keeps `!!str 123` as a tagged
+# scalar, which libyaml's node tree cannot tell from a plain string.
+_TAG_TOKEN = re.compile(r"(?:^|[\s\[{,])!")
+
+
 def _needs_ruamel(text: str) -> bool:
-    # Where libyaml and ruamel's scanner disagree: tabs (`a:\t1` is an error in ruamel)
-    # and %YAML directives (1.1 switches ruamel to 1.1 rules).
-    return "\t" in text or text.startswith("%") or "\n%" in text
+    # Where libyaml and ruamel's scanner disagree: tabs (`a:\t1` is an error in ruamel),
+    # %YAML directives (1.1 switches ruamel to 1.1 rules) and explicit tags.
+    return "\t" in text or text.startswith("%") or "\n%" in text or bool(_TAG_TOKEN.search(text))
 
 
 def parse(text: str) -> Any:
