@@ -6,6 +6,7 @@ the round-trip loader to attach line and column. All findings come back at once.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from reconciler.loading import yaml_fast
 from reconciler.loading.checks import UserEntry, check_users
 from reconciler.loading.shape import findings_from
 from reconciler.loading.yaml_source import YamlSyntaxError, parse_fast, parse_positioned, position_of
@@ -59,10 +61,10 @@ def load_repo(root: Path, today: date | None = None) -> LoadResult:
     findings: list[Finding] = []
     sources: dict[str, _Source] = {}
 
-    def read(relative: str) -> Any:
+    def read(relative: str, fast: Any = yaml_fast.NOT_FAST, text: str | None = None) -> Any:
         path = root / relative
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8") if text is None else text
         except FileNotFoundError:
             findings.append(Finding(relative, 0, 0, "error", f"{relative} is missing"))
             return None
@@ -71,7 +73,7 @@ def load_repo(root: Path, today: date | None = None) -> LoadResult:
             return None
         sources[relative] = _Source(relative, text)
         try:
-            data = parse_fast(text)
+            data = parse_fast(text, fast)
         except YamlSyntaxError as exc:
             findings.append(Finding(relative, exc.line, exc.column, "error", exc.message))
             return None
@@ -129,9 +131,14 @@ def _load_users(
         return [], set()
     entries: list[UserEntry] = []
     invalid: set[str] = set()
+    texts: dict[str, str] = {}
+    for path in files:
+        with contextlib.suppress(UnicodeDecodeError):  # read() below reports it
+            texts[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+    fast = dict(zip(texts, yaml_fast.parse_many(list(texts.values())), strict=True))
     for path in files:
         relative = path.relative_to(root).as_posix()
-        data = read(relative)
+        data = read(relative, fast.get(relative, yaml_fast.NOT_FAST), texts.get(relative))
         if data is None or validate(UsersFileHeader, data, relative) is None:
             continue
         items = data["users"]

@@ -37,9 +37,12 @@ def _round_trip() -> YAML:
     return yaml
 
 
-def parse_fast(text: str) -> Any:
-    """Parse to plain Python data; raises YamlSyntaxError with the parser's position."""
-    data = yaml_fast.parse(text)
+def parse_fast(text: str, prefetched: Any = yaml_fast.NOT_FAST) -> Any:
+    """Parse to plain Python data; raises YamlSyntaxError with the parser's position.
+
+    `prefetched` is this text's result from yaml_fast.parse_many, when it has one.
+    """
+    data = prefetched if prefetched is not yaml_fast.NOT_FAST else yaml_fast.parse(text)
     if data is yaml_fast.NOT_FAST:
         return to_plain(parse_positioned(text))
     return data
