@@ -51,6 +51,9 @@ class Login:
         self._codes.add(code)
         return code
 
+    def issued_codes(self) -> list[str]:
+        return sorted(self._codes)
+
     def redact(self, text: str) -> str:
         for secret in (self.password, self.totp_secret, *self._codes):
             if secret:

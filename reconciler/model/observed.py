@@ -62,3 +62,15 @@ class Observed(BaseModel):
 
     def by_key(self) -> dict[str, Account]:
         return {a.key: a for a in self.accounts}
+
+
+class ConsoleChange(BaseModel):
+    """One change the console's audit log attributes to a console user."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    username: str  # the account that was changed
+    at: str  # the console's own timestamp text (UTC)
+    actor: str  # the console user who made the change
+    action: str
+    fields: tuple[str, ...] = ()

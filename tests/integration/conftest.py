@@ -95,12 +95,24 @@ def sim_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]
     running.hooks.close()
 
 
+@pytest.fixture(scope="session")
+def sim300(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
+    """A larger practice (300 people) for the connector's tests, separate from the UI tests'."""
+    running, server, thread = start_simulator(tmp_path_factory.mktemp("sim300-data"), users=300)
+    yield running
+    server.should_exit = True
+    thread.join(timeout=10)
+    running.hooks.close()
+
+
 @pytest.fixture(autouse=True)
 def _calm_faults(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test starts and ends with no injected faults."""
     yield
-    if "sim_server" in request.fixturenames:
-        sim: RunningSim = request.getfixturevalue("sim_server")
+    for name in ("sim_server", "sim300"):
+        if name not in request.fixturenames:
+            continue
+        sim: RunningSim = request.getfixturevalue(name)
         sim.faults(
             latency_ms=0, error_rate=0, error_status=503, session_ttl=1800, slow_table_ms=0, hide_rows=0
         )

@@ -1,0 +1,34 @@
+"""Starting (or connecting to) the browser, and the per-context settings the robot uses."""
+
+from __future__ import annotations
+
+from playwright.async_api import Browser, BrowserContext, Playwright, Route
+
+from reconciler.connectors.chromium import LAUNCH_ARGS, ensure_chromium
+
+# The robot needs the DOM, the CSS that decides what is visible, and the scripts; not
+# pictures or fonts. Skipping them makes each page load cheaper.
+_BLOCKED = {"image", "font", "media"}
+
+
+async def open_browser(playwright: Playwright, ws_endpoint: str | None, headless: bool = True) -> Browser:
+    if ws_endpoint:
+        return await playwright.chromium.connect(ws_endpoint)
+    return await playwright.chromium.launch(
+        executable_path=ensure_chromium(), args=LAUNCH_ARGS, headless=headless
+    )
+
+
+async def _skip_heavy(route: Route) -> None:
+    if route.request.resource_type in _BLOCKED:
+        await route.abort()
+    else:
+        await route.continue_()
+
+
+async def new_context(browser: Browser, timeout_ms: int) -> BrowserContext:
+    context = await browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(timeout_ms)
+    context.set_default_navigation_timeout(timeout_ms)
+    await context.route("**/*", _skip_heavy)
+    return context

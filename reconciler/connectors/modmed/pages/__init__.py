@@ -1,0 +1,1 @@
+"""Page objects: one per console screen. Selectors live here and nowhere else."""
