@@ -184,5 +184,8 @@ class MemoryConnector:
             )
         return self._write(target, found, status="inactive")
 
+    async def start(self) -> None:
+        self.closed = False
+
     async def close(self) -> None:
         self.closed = True

@@ -41,28 +41,32 @@ class RunningSim:
     origin: str
     hooks: httpx.Client
     config: SimConfig
+    practice: str = PRACTICE
 
     def base(self, env: str = "production") -> str:
-        return f"{self.origin}/{PRACTICE}/{env}"
+        return f"{self.origin}/{self.practice}/{env}"
 
     def truth(self, env: str = "production") -> dict[str, dict]:
-        accounts = self.hooks.get(f"/_sim/{PRACTICE}/{env}/accounts").raise_for_status().json()
+        accounts = self.hooks.get(f"/_sim/{self.practice}/{env}/accounts").raise_for_status().json()
         return {a["username"]: a for a in accounts}
 
     def audit(self, env: str = "production") -> list[dict]:
-        return self.hooks.get(f"/_sim/{PRACTICE}/{env}/audit").raise_for_status().json()
+        return self.hooks.get(f"/_sim/{self.practice}/{env}/audit").raise_for_status().json()
 
     def change(self, username: str, env: str = "production", **fields: object) -> dict:
         fields.setdefault("actor", "jdoe.admin")
-        url = f"/_sim/{PRACTICE}/{env}/accounts/{username}"
+        url = f"/_sim/{self.practice}/{env}/accounts/{username}"
         return self.hooks.post(url, json=fields).raise_for_status().json()["account"]
 
     def faults(self, **knobs: object) -> dict:
         return self.hooks.post("/_sim/faults", json=knobs).raise_for_status().json()
 
 
-def start_simulator(data_dir: Path, users: int) -> tuple[RunningSim, uvicorn.Server, threading.Thread]:
+def start_simulator(
+    data_dir: Path, users: int, practice: str = PRACTICE
+) -> tuple[RunningSim, uvicorn.Server, threading.Thread]:
     config = SimConfig(
+        practices=(practice,),
         data_dir=data_dir,
         users=users,
         seed=7,
@@ -83,7 +87,7 @@ def start_simulator(data_dir: Path, users: int) -> tuple[RunningSim, uvicorn.Ser
             raise RuntimeError("the simulator did not start")
         time.sleep(0.02)
     origin = f"http://127.0.0.1:{port}"
-    return RunningSim(origin, httpx.Client(base_url=origin, timeout=30), config), server, thread
+    return RunningSim(origin, httpx.Client(base_url=origin, timeout=30), config, practice), server, thread
 
 
 @pytest.fixture(scope="session")
@@ -180,9 +184,10 @@ def admin_page(browser: Browser, sim_server: RunningSim, _admin_state: dict) -> 
     context.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def ui() -> SimpleNamespace:
     """Shared helpers and constants, as a fixture (tests/ is not a package)."""
     return SimpleNamespace(
-        ADMIN=ADMIN, PASSWORD=PASSWORD, SECRET=SECRET, sign_in=sign_in, wait_for_table=wait_for_table
+        ADMIN=ADMIN, PASSWORD=PASSWORD, SECRET=SECRET, sign_in=sign_in, wait_for_table=wait_for_table,
+        start_simulator=start_simulator,
     )
