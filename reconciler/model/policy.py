@@ -40,6 +40,9 @@ class Waiver(Frozen):
         return today <= self.expires and any(u.lower() == key for u in self.users)
 
 
+_PLURAL = {"provider": "providers", "staff": "staff"}
+
+
 class Selector(Frozen):
     """Whom a rule applies to. Each criterion given must match (any one of its values);
     an empty selector selects everyone."""
@@ -59,7 +62,7 @@ class Selector(Frozen):
         """`people tagged contractor`, `providers`, `everyone`: for messages."""
         parts = []
         if self.user_types:
-            parts.append(" or ".join(f"{t}s" for t in self.user_types))
+            parts.append(" or ".join(_PLURAL[t] for t in self.user_types))
         if self.roles:
             parts.append("holders of " + " or ".join(self.roles))
         if self.tags:
@@ -67,7 +70,9 @@ class Selector(Frozen):
         return ", ".join(parts) if parts else "everyone"
 
 
-class _Rule(Frozen):
+class RuleBase(Frozen):
+    """What every rule has, whatever its kind."""
+
     id: RuleId
     severity: Severity
     description: Name
@@ -84,7 +89,7 @@ class _Rule(Frozen):
 # -- kinds evaluated on the desired state (validate, pull requests) ----------------------
 
 
-class SeparationOfDuties(_Rule):
+class SeparationOfDuties(RuleBase):
     """No one may hold two or more of these role bundles, or of these permission groups."""
 
     kind: Literal["separation_of_duties"]
@@ -100,7 +105,7 @@ class SeparationOfDuties(_Rule):
         return self
 
 
-class RoleConstraints(_Rule):
+class RoleConstraints(RuleBase):
     """Limits on who may hold one role bundle."""
 
     kind: Literal["role_constraints"]
@@ -116,7 +121,7 @@ class RoleConstraints(_Rule):
         return self
 
 
-class RequiredFields(_Rule):
+class RequiredFields(RuleBase):
     """Fields that must be filled in for the people selected."""
 
     kind: Literal["required_fields"]
@@ -124,7 +129,7 @@ class RequiredFields(_Rule):
     applies_to: Selector = Selector()
 
 
-class ExpiryRequired(_Rule):
+class ExpiryRequired(RuleBase):
     """The people selected (contractors, emergency access) need an end_date, and a near one."""
 
     kind: Literal["expiry_required"]
@@ -132,7 +137,7 @@ class ExpiryRequired(_Rule):
     max_days: int = Field(ge=1)
 
 
-class TransferRequired(_Rule):
+class TransferRequired(RuleBase):
     """Offboarding the people selected needs a transfer_to (they always leave open work)."""
 
     kind: Literal["transfer_required"]
@@ -142,7 +147,7 @@ class TransferRequired(_Rule):
 # -- kinds evaluated on the observed state too (plan and apply) --------------------------
 
 
-class SandboxRequiresProduction(_Rule):
+class SandboxRequiresProduction(RuleBase):
     """Practice Sandbox access only for people with an active production account."""
 
     kind: Literal["sandbox_requires_production"]
@@ -150,7 +155,7 @@ class SandboxRequiresProduction(_Rule):
     production: Name = "production"
 
 
-class Inactivity(_Rule):
+class Inactivity(RuleBase):
     """No console login for `days` days: suspend (reason `policy`)."""
 
     kind: Literal["inactivity"]
@@ -158,7 +163,7 @@ class Inactivity(_Rule):
     targets: tuple[Name, ...] = ()  # empty: every target
 
 
-class FailedLogins(_Rule):
+class FailedLogins(RuleBase):
     """`max_failed` failed logins or more: suspend and report (reason `policy`)."""
 
     kind: Literal["failed_logins"]
@@ -166,14 +171,14 @@ class FailedLogins(_Rule):
     targets: tuple[Name, ...] = ()
 
 
-class EndDate(_Rule):
+class EndDate(RuleBase):
     """`grace_days` after a person's end_date they are offboarded, whatever the YAML's state."""
 
     kind: Literal["end_date"]
     grace_days: int = Field(default=0, ge=0)
 
 
-class OffboardingSla(_Rule):
+class OffboardingSla(RuleBase):
     """Offboarding must be verified within `minutes` of the commit that requested it."""
 
     kind: Literal["offboarding_sla"]
