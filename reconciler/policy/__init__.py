@@ -11,5 +11,18 @@ a console.
 
 from reconciler.policy.check import PolicyCheck, check_policies
 from reconciler.policy.loader import POLICIES_DIR, PolicyLoad, load_policies
+from reconciler.policy.observed import end_date_offboarding, enforce, plan_with_policies
+from reconciler.policy.sla import SlaBreach, sla_breaches
 
-__all__ = ["POLICIES_DIR", "PolicyCheck", "PolicyLoad", "check_policies", "load_policies"]
+__all__ = [
+    "POLICIES_DIR",
+    "PolicyCheck",
+    "PolicyLoad",
+    "SlaBreach",
+    "check_policies",
+    "end_date_offboarding",
+    "enforce",
+    "load_policies",
+    "plan_with_policies",
+    "sla_breaches",
+]
