@@ -27,7 +27,7 @@ def read_at(observed, when=NOW):
 
 
 def test_idle_and_locked_out_accounts_are_suspended_and_a_leaver_offboarded_everywhere(
-    tmp_path, console_of, editor, user_editor, target_editor
+    tmp_path, console_of, editor, user_editor
 ):
     loaded = load_repo(EXAMPLE, TODAY)
     assert loaded.desired is not None
