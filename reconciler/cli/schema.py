@@ -19,7 +19,7 @@ from reconciler.loading.schema import SCHEMAS, schema_of, schema_text, write_sch
     help="Write <kind>.schema.json files into this folder (an access repo's .schema/).",
 )
 def command(kind: str | None, folder: Path | None) -> int:
-    """Print the JSON Schema of reconciler.yaml, roles.yaml or users/*.yaml files.
+    """Print the JSON Schema of reconciler.yaml, roles.yaml, users/*.yaml or policies/*.yaml files.
 
     Editors that speak yaml-language-server complete and check the files with it:
     put `# yaml-language-server: $schema=.schema/users.schema.json` at the top.

@@ -3,6 +3,6 @@
 Must not import connectors, planning or anything above them.
 """
 
-from reconciler.loading.repo import LoadResult, load_repo
+from reconciler.loading.repo import LoadResult, attach_positions, load_repo
 
-__all__ = ["LoadResult", "load_repo"]
+__all__ = ["LoadResult", "attach_positions", "load_repo"]

@@ -7,6 +7,7 @@ the round-trip loader to attach line and column. All findings come back at once.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -113,6 +114,7 @@ def load_repo(root: Path, today: date | None = None) -> LoadResult:
             roles=roles,
             users=tuple(e.user for e in entries),
             sources={e.user.key: e.file for e in entries},
+            indexes={e.user.key: e.index for e in entries},
         )
     return LoadResult(desired, tuple(sorted(findings)), len(sources))
 
@@ -160,16 +162,27 @@ def _load_users(
 
 
 def _positioned(findings: list[Finding], sources: dict[str, _Source]) -> list[Finding]:
-    """Attach line and column to findings that carry only a node path."""
+    return attach_positions(findings, lambda file: sources[file].text if file in sources else None)
+
+
+def attach_positions(findings: Iterable[Finding], text_of: Callable[[str], str | None]) -> list[Finding]:
+    """Attach line and column to findings that carry only a node path.
+
+    `text_of(file)` gives a file's text (None when unknown: the finding stays as it is).
+    Each file is re-read with the round-trip loader once, and only if a finding needs it.
+    """
     docs: dict[str, Any] = {}
     out = []
     for finding in findings:
-        source = sources.get(finding.file)
-        if finding.line or source is None:
+        if finding.line:
             out.append(finding)
             continue
         if finding.file not in docs:
-            docs[finding.file] = parse_positioned(source.text)
+            text = text_of(finding.file)
+            docs[finding.file] = None if text is None else parse_positioned(text)
+        if docs[finding.file] is None:
+            out.append(finding)
+            continue
         line, column = position_of(docs[finding.file], finding.node, finding.at_key)
         out.append(replace(finding, line=line, column=column))
     return out

@@ -8,11 +8,13 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from reconciler.model.desired import ReconcilerConfig, RolesFile, UsersFile
+from reconciler.model.policy import PolicyFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "reconciler": ReconcilerConfig,
     "roles": RolesFile,
     "users": UsersFile,
+    "policies": PolicyFile,
 }
 
 

@@ -95,19 +95,61 @@ def _field_name(loc: NodePath) -> str:
 
 def _model_at(root: type[BaseModel], loc: NodePath) -> type[BaseModel] | None:
     """The model class that owns the mapping at `loc` (to suggest its keys)."""
+    annotation = _resolve(root, loc)[1]
+    return None if annotation is None else _inner_model(annotation)
+
+
+def _resolve(root: type[BaseModel], loc: NodePath) -> tuple[NodePath, Any]:
+    """`loc` without the tags pydantic inserts for discriminated unions, and the type at its end.
+
+    An error inside a policy rule comes as ('rules', 0, 'inactivity', 'days'): the kind's tag
+    is a step of the path but not a node of the file. The type is None once the path leaves
+    the model (an unknown key).
+    """
     annotation: Any = root
+    clean: list[str | int] = []
     for step in loc:
-        annotation = _strip_optional(annotation)
+        if annotation is not None:
+            annotation = _strip_optional(_unannotated(annotation))
+            member = _tagged_member(annotation, step)
+            if member is not None:
+                annotation = member
+                continue
+        clean.append(step)
+        if annotation is None:
+            continue
         if _is_dict(annotation):
             annotation = typing.get_args(annotation)[1]  # a dict key: step to the value type
         elif isinstance(step, int):
-            continue  # a list index: the item type is found with the next key
+            if typing.get_origin(annotation) in (list, tuple):
+                annotation = typing.get_args(annotation)[0]
+            # otherwise the item type is found with the next key
         else:
             model = _inner_model(annotation)
             if model is None or step not in model.model_fields:
-                return None
-            annotation = model.model_fields[step].annotation
-    return _inner_model(annotation)
+                annotation = None
+            else:
+                annotation = model.model_fields[step].annotation
+    return tuple(clean), annotation
+
+
+def _unannotated(annotation: Any) -> Any:
+    return typing.get_args(annotation)[0] if typing.get_origin(annotation) is typing.Annotated else annotation
+
+
+def _tagged_member(annotation: Any, step: str | int) -> type[BaseModel] | None:
+    """The member of a union of models whose Literal tag is `step`, if `step` is one."""
+    if not isinstance(step, str) or typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return None
+    members = [a for a in typing.get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+    if len(members) < 2:
+        return None
+    for member in members:
+        for field in member.model_fields.values():
+            tags = typing.get_args(field.annotation)
+            if typing.get_origin(field.annotation) is typing.Literal and step in tags:
+                return member
+    return None
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -141,8 +183,11 @@ def findings_from(
     out of the message (a user's fields are named as `npi`, not `users[3].npi`).
     """
     findings: list[Finding] = []
-    for item in error.errors(include_url=False):
-        full: NodePath = tuple(item["loc"])
+    items = error.errors(include_url=False)
+    locs = [_resolve(model, tuple(item["loc"]))[0] for item in items]
+    for item, full in zip(items, locs, strict=True):
+        if item["type"] == "too_short" and any(len(o) > len(full) and o[: len(full)] == full for o in locs):
+            continue  # a list left empty only because its items failed: those errors say why
         prefix, loc = full[:item_depth], full[item_depth:]
         kind = item["type"]
         value = item.get("input")
@@ -156,7 +201,7 @@ def findings_from(
             field = _field_name(loc[:-1]) or field
             message = f"name '{loc[-1]}' under {_label(loc[:-1]) or 'the top level'} {_hint(field)}"
         elif kind == "extra_forbidden":
-            owner = _model_at(model, full[:-1])
+            owner = _model_at(model, tuple(item["loc"])[:-1])
             suggestion = did_you_mean(str(loc[-1]), owner.model_fields if owner else ())
             where = _label(loc[:-1])
             message = f"unknown key '{loc[-1]}'" + (f" in {where}" if where else "") + suggestion
@@ -165,6 +210,15 @@ def findings_from(
             where = _label(loc[:-1])
             message = f"missing required key '{loc[-1]}'" + (f" in {where}" if where else "")
             node = loc[:-1]
+        elif kind == "union_tag_invalid":
+            key, tag = item["ctx"]["discriminator"].strip("'"), str(item["ctx"]["tag"])
+            tags = [t.strip("'") for t in item["ctx"]["expected_tags"].split(", ")]
+            hint = did_you_mean(tag, tags) or f"; expected one of: {', '.join(tags)}"
+            message = f"unknown {key} '{tag}'{hint}"
+            node = (*loc, key)
+        elif kind == "union_tag_not_found":
+            key, where = item["ctx"]["discriminator"].strip("'"), _label(loc)
+            message = f"missing required key '{key}'" + (f" in {where}" if where else "")
         elif kind == "literal_error":
             choices = [c.strip("'") for c in re.split(r", | or ", item["ctx"]["expected"])]
             shown = ", ".join(choices)

@@ -171,6 +171,9 @@ class Desired(Frozen):
     users: tuple[User, ...]
     # username (lower-case) -> the users/*.yaml file that declares it, for messages.
     sources: dict[str, str] = {}
+    # username (lower-case) -> its index in that file's `users` list, to position findings
+    # made later (policy rules) at the user's node.
+    indexes: dict[str, int] = {}
 
     def user(self, username: str) -> User | None:
         key = username.lower()

@@ -9,6 +9,10 @@ Decisions worth knowing:
   `offboarded` and its end_date has not passed (a passed end_date offboards with reason
   `policy`). Any other account of theirs that can still log in (or be re-enabled) is
   offboarded, in every target, listed or not.
+- When the caller passes `policy_offboard` (the policy layer does, when a pack has an
+  `end_date` rule), that mapping alone says who is offboarded by policy, and why; the
+  built-in end_date rule is then off, so waivers and grace days are the policy's business
+  and no one is offboarded twice.
 - A missing account is created with its groups and locations in one step, unless the
   user is suspended or starts in the future.
 - A deactivated (`inactive`) account that Git wants active is not reactivated: the
@@ -21,6 +25,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from reconciler.model.desired import Desired, Target, User
@@ -62,13 +67,16 @@ def diff(
     baseline: dict[str, Observed] | None = None,
     *,
     today: date,
+    policy_offboard: Mapping[str, str] | None = None,
 ) -> Plan:
     """Plan every target that is both configured and observed, in reconciler.yaml order.
 
     A configured target without an observation is left out (never planned as empty: an
     empty console would mean "create everyone"); an observation of an unknown target is
-    ignored.
+    ignored. `policy_offboard`: lower-cased username -> why, people to offboard with
+    reason `policy` whatever their state says (None: the built-in end_date rule).
     """
+    forced = None if policy_offboard is None else {k.lower(): why for k, why in policy_offboard.items()}
     users = {u.username.lower(): u for u in desired.users}
     groups = _GroupsOf(desired)
     planned: dict[str, Observed] = {}
@@ -79,7 +87,7 @@ def diff(
             continue
         planned[name] = seen
         base = Baseline(baseline.get(name) if baseline else None)
-        targets.append(_TargetDiff(name, target, users, groups, seen, base, today).plan())
+        targets.append(_TargetDiff(name, target, users, groups, seen, base, today, forced).plan())
     return Plan.build(desired_fingerprint(desired), observed_fingerprint(planned), tuple(targets))
 
 
@@ -111,6 +119,7 @@ class _TargetDiff:
         observed: Observed,
         baseline: Baseline,
         today: date,
+        forced: dict[str, str] | None = None,
     ) -> None:
         self.name = name
         self.target = target
@@ -120,16 +129,17 @@ class _TargetDiff:
         self.accounts = observed.by_key()
         self.baseline = baseline
         self.today = today
+        self.forced = forced
         self.protected = frozenset(p.lower() for p in target.protected)
         self.actions: list[Action] = []
         self.findings: list[PlanFinding] = []
         self.unmanaged: list[UnmanagedAccount] = []
 
     def plan(self) -> TargetPlan:
-        accounts, protected = self.accounts, self.protected
+        accounts, protected, forced = self.accounts, self.protected, self.forced or {}
         for key, user in self.users.items():
             account = accounts.get(key)
-            if account is None or key in protected or not self._in_sync(user, account):
+            if account is None or key in protected or key in forced or not self._in_sync(user, account):
                 self._person(user, account)
         for key, account in self.accounts.items():
             if key not in self.users and key not in self.protected:
@@ -172,7 +182,10 @@ class _TargetDiff:
         """What Git wants of this user here: active, suspended or offboard (and why)."""
         if user.state == "offboarded":
             return "offboard", None, "state: offboarded"
-        if user.end_date is not None and user.end_date < self.today:
+        if self.forced is not None:
+            if user.key in self.forced:
+                return "offboard", "policy", self.forced[user.key]
+        elif user.end_date is not None and user.end_date < self.today:
             return "offboard", "policy", f"end_date {user.end_date} has passed"
         if self.name not in user.environments:
             return "offboard", None, f"no longer listed for {self.name}"

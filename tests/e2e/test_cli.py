@@ -114,3 +114,59 @@ def test_unexpected_fault_is_one_line_and_debug_shows_the_traceback(monkeypatch,
     )
     with pytest.raises(RuntimeError, match="disk on fire"):
         main(["--debug", "validate", "--repo", str(EXAMPLE)])
+
+
+def test_validate_includes_policy_rules_and_the_example_pack_is_clean(capsys):
+    assert main(["validate", "--repo", str(EXAMPLE), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["rules"] >= 10
+    assert report["findings"] == []
+
+
+def test_example_repo_uses_the_default_policy_pack():
+    shipped = sorted(p.name for p in (ROOT / "policies").glob("*.yaml"))
+    assert shipped == sorted(p.name for p in (EXAMPLE / "policies").glob("*.yaml"))
+    for name in shipped:
+        assert (EXAMPLE / "policies" / name).read_text() == (ROOT / "policies" / name).read_text()
+
+
+def test_default_pack_covers_every_rule_kind(capsys):
+    from reconciler.model.policy import RULE_KINDS
+
+    assert main(["policy", "check", "--repo", str(EXAMPLE), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is True
+    assert {r["kind"] for r in report["rules"]} == set(RULE_KINDS)
+
+
+def test_policy_check_markdown_is_a_pr_comment(tmp_path, capsys):
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    admin = repo / "users" / "billing-and-admin.yaml"
+    admin.write_text(
+        admin.read_text().replace(
+            "roles: [practice-admin]                # practice administrator",
+            "roles: [practice-admin, billing]",
+        )
+    )
+    assert main(["policy", "check", "--repo", str(repo), "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("### Policy check: failed\n")
+    assert (
+        "| ❌ error | `users/billing-and-admin.yaml:47:29` | 'gregory.sandoval' holds practice-admin"
+        " and billing, which no one may hold together (policy 'admin-not-billing') |" in out
+    )
+    assert "| `admin-not-billing` | separation_of_duties | error |" in out
+
+
+def test_policy_check_says_when_the_repo_itself_does_not_load(tmp_path, capsys):
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    (repo / "roles.yaml").write_text("roles: {}\n")
+    assert main(["policy", "check", "--repo", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert "outside policies/ keep the rules from being evaluated" in err

@@ -138,3 +138,9 @@ def plan_of() -> Callable[..., Any]:
         return diff(desired, observed, baseline, today=TODAY)
 
     return plan
+
+
+@pytest.fixture
+def console_of() -> Callable[[Desired], dict[str, Observed]]:
+    """console_matching for any desired state (e.g. the example repo's)."""
+    return console_matching

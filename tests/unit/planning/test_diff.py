@@ -212,3 +212,18 @@ def test_a_target_that_was_not_observed_is_not_planned_as_empty(desired, synced,
     plan = plan_of(desired, {"production": synced["production"]})
     assert [t.name for t in plan.targets] == ["production"]
     assert plan.is_empty
+
+
+def test_policy_offboard_replaces_the_built_in_end_date_rule(desired, synced, user_editor):
+    from datetime import timedelta
+
+    from reconciler.planning import diff
+
+    today = synced["production"].observed_at.date()
+    leaver = user_editor(desired, "grace.hopper", end_date=today - timedelta(days=1))
+    # the policy layer decided grace is waived, and ada is offboarded for a reason of its own
+    plan = diff(leaver, synced, today=today, policy_offboard={"Ada.Lovelace": "told so by policy"})
+    assert {(a.target, a.username, a.kind, a.reason) for a in plan.actions if a.kind == "deactivate"} == {
+        ("production", "ada.lovelace", "deactivate", "policy")
+    }
+    assert next(a for a in plan.actions if a.kind == "deactivate").detail == "told so by policy"
