@@ -26,9 +26,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     # Imported here so that each command stays in its own module (one job each).
-    from reconciler.cli import schema, show, sim, validate
+    from reconciler.cli import audit, schema, show, sim, validate
 
-    modules = [validate, show, schema, sim]
+    modules = [validate, show, schema, sim, audit]
     for module in modules:
         cli.add_command(module.command)
 

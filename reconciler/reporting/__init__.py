@@ -14,6 +14,7 @@ from reconciler.reporting.audit import (
     AuditTrail,
     VerifyResult,
     records_for,
+    trail_path,
     verify,
 )
 from reconciler.reporting.drift import (
@@ -54,6 +55,7 @@ __all__ = [
     "records_for",
     "render_json",
     "render_markdown",
+    "trail_path",
     "verify",
     "write_report",
 ]

@@ -82,6 +82,12 @@ class VerifyResult:
         return f"{self.path}:{self.broken_line}: {self.problem}"
 
 
+def trail_path(repo: Path, audit_dir: str, target: str) -> Path:
+    """`<audit_dir>/<target>.jsonl`; `audit_dir` is relative to the repo or absolute (outside it)."""
+    folder = Path(audit_dir)
+    return (folder if folder.is_absolute() else repo / folder) / f"{target}.jsonl"
+
+
 def line_hash(line: bytes) -> str:
     return hashlib.sha256(line).hexdigest()
 
