@@ -24,7 +24,7 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -244,8 +244,9 @@ def _evidence_hash(result: ActionResult, root: Path | None) -> str | None:
 class ActionClock:
     """An `on_progress` callback for execution.apply that notes when each action finished."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], datetime] | None = None) -> None:
+        self._now = now or (lambda: datetime.now(UTC).replace(microsecond=0))
         self.times: dict[str, datetime] = {}
 
     def __call__(self, result: ActionResult) -> None:
-        self.times[result.action_id] = datetime.now(UTC).replace(microsecond=0)
+        self.times[result.action_id] = self._now()

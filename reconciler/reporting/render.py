@@ -37,7 +37,7 @@ def commit_message(reports: Sequence[DriftReport]) -> str:
     failed = sum(r.summary.failed for r in reports)
     subject = f"drift({names}): {pending} pending, {drift} out-of-band, {failed} failed"
     body = [
-        f"{r.target}: {'in sync' if r.in_sync else 'out of sync'}; {counts_line(r)}, "
+        f"{r.target}: {'in sync' if r.in_sync else 'out of sync'}; {counts_line(r)}; "
         f"{r.summary.applied} applied, {r.summary.unmanaged} unmanaged, {r.summary.findings} findings"
         + (f"; desired commit {r.run.desired_commit[:12]}" if r.run.desired_commit else "")
         for r in reports
@@ -71,7 +71,7 @@ def render_markdown(report: DriftReport) -> str:
         "",
         "## Pending changes",
         "",
-        "Declared in Git (or required by policy), not applied yet.",
+        "Planned and not applied in this run (the target is in report mode, or this run only compared).",
         "",
         *_actions(report.pending, with_outcome=False),
         "",
@@ -167,7 +167,7 @@ def _drift(report: DriftReport) -> list[str]:
             who = ", ".join(sorted({c.actor for c in r.changed_by})) or "unknown (not in the audit log)"
             when = ", ".join(sorted({_time(c.at) for c in r.changed_by}))
             body.append((r.username, _verb(r.action), r.change, r.status.replace("_", " "), who, when))
-        lines += _table(("User", "Corrected by", "Change", "Outcome", "Changed by", "When"), body)
+        lines += _table(("User", "Correction", "Change", "Outcome", "Changed by", "When"), body)
     else:
         lines.append(NONE)
     attributed = {c for r in report.out_of_band for c in r.changed_by}
