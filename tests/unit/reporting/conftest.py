@@ -86,3 +86,9 @@ def world(desired, synced, editor, plan_of, tmp_path: Path) -> World:
         ),
     )
     return World(desired, synced, observed, plan, result, clock, changes)
+
+
+@pytest.fixture
+def locum() -> dict[str, str]:
+    """The unmanaged account's profile: in the console, never in Git."""
+    return dict(LOCUM)
