@@ -296,6 +296,7 @@ class AccessRepo:
         log = self.repo.git.log(
             "--first-parent",
             "--diff-merges=first-parent",
+            "--no-patch",
             "--reverse",
             "-G",
             "offboarded",
@@ -305,7 +306,7 @@ class AccessRepo:
         )
         since: dict[str, CommitRef] = {}
         cache: dict[str, frozenset[str]] = {}
-        for line in log.splitlines():
+        for line in filter(None, log.splitlines()):
             sha, stamp = line.split()
             commit = self.repo.commit(sha)
             offboarded = self._offboarded_at(commit, users_dir, cache) & wanted
