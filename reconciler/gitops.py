@@ -24,6 +24,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -39,7 +40,7 @@ from reconciler.errors import ReconcilerError
 MANAGED = ("reports", "audit")
 _AUTHOR = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+)>\s*$")
 # Words git prints when a push is refused because the remote moved on.
-_REJECTED = ("non-fast-forward", "fetch first", "[rejected]", "failed to push some refs")
+_REJECTED = ("non-fast-forward", "fetch first", "[rejected]")
 
 
 class GitError(ReconcilerError):
@@ -234,26 +235,29 @@ class AccessRepo:
         return True
 
     def _rebase(self, onto: str) -> None:
-        """Rebase local commits onto `onto`, resolving report-only conflicts in our favour."""
+        """Rebase local commits onto `onto`, resolving report-only conflicts in our favour.
+
+        `--autostash` carries report files a crashed run left uncommitted across the rebase.
+        Anything else that stops the rebase aborts it, so the checkout is never left mid-rebase.
+        """
         if self.head_sha() is None:
             self.repo.git.reset("--hard", onto)  # nothing local yet: just take the remote
             return
         try:
-            self.repo.git.rebase(onto)
+            self.repo.git.rebase("--autostash", onto)
             return
         except git.GitCommandError:
             pass
         # Each replayed commit may stop on a conflict; resolve report files, else give up.
-        for _ in range(1000):
+        for _ in range(100):
             conflicted = self._conflicted()
-            if not conflicted:
-                break
             foreign = [p for p in conflicted if not self._is_report(p)]
-            if foreign:
-                self.repo.git.rebase("--abort")
+            if not conflicted or foreign:
+                self._abort_rebase()
                 raise GitError(
-                    f"rebasing the report commit onto {onto} conflicts in {', '.join(foreign)}; "
-                    "resolve by hand (the local commit is kept)"
+                    f"rebasing the report commit onto {onto} stopped"
+                    + (f" on conflicts in {', '.join(foreign)}" if foreign else "")
+                    + "; resolve by hand (the local commit is kept)"
                 )
             # During a rebase "theirs" is the commit being replayed: this run's report.
             self.repo.git.checkout("--theirs", "--", *conflicted)
@@ -264,7 +268,12 @@ class AccessRepo:
                 return
             except git.GitCommandError:
                 continue
+        self._abort_rebase()
         raise GitError(f"rebase onto {onto} did not finish")
+
+    def _abort_rebase(self) -> None:
+        with contextlib.suppress(git.GitCommandError):  # no rebase in progress
+            self.repo.git.rebase("--abort")
 
     def _conflicted(self) -> list[str]:
         out = self.repo.git.diff("--name-only", "--diff-filter=U")

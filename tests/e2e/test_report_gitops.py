@@ -275,3 +275,32 @@ def test_without_a_remote_push_and_pull_do_nothing(repo):
 def test_not_a_git_repo_is_a_clear_error(tmp_path):
     with pytest.raises(GitError, match="is not a Git repository"):
         AccessRepo(tmp_path)
+
+
+def push_a_remote_commit(remote: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(remote), str(other))
+    (other / "README.md").write_text("moved on\n")
+    person_commit(other, "Someone else got there first")
+    git(other, "push", "-q", "origin", "main")
+
+
+def test_push_gives_up_after_a_bounded_number_of_rejections(repo, remote, tmp_path, monkeypatch):
+    push_a_remote_commit(remote, tmp_path)
+    reconcile(repo, console(synced_accounts()), T1)
+    access = AccessRepo(repo)
+    fetches = []
+    # A remote that moves again before every retry: fetching never catches up.
+    monkeypatch.setattr(access, "_fetch", lambda remote, branch: fetches.append(branch) or True)
+    with pytest.raises(GitError, match="rejected 3 times"):
+        access.push(attempts=3)
+    assert len(fetches) == 2  # a fetch and rebase between attempts, none after the last
+
+
+def test_a_push_refused_for_another_reason_is_not_retried(repo, remote, tmp_path):
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    reconcile(repo, console(synced_accounts()), T1)
+    with pytest.raises(GitError, match=r"push to origin/main failed: .*protected branch"):
+        AccessRepo(repo).push()
