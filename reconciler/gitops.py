@@ -152,6 +152,14 @@ class AccessRepo:
             self.repo.git.commit("--no-verify", "--only", "-m", message, "--", *existing)
         return self.repo.head.commit.hexsha
 
+    def contains(self, path: Path) -> bool:
+        """Is `path` inside this checkout? (An audit trail kept outside is never committed.)"""
+        try:
+            path.resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return False
+        return True
+
     def _tracked(self, rel: str) -> bool:
         return bool(self.repo.git.ls_files("--", rel).strip())
 

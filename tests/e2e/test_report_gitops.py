@@ -272,6 +272,14 @@ def test_without_a_remote_push_and_pull_do_nothing(repo):
     assert access.pull() is False and access.push() is False
 
 
+def test_an_audit_trail_outside_the_repo_is_not_committed(repo, tmp_path):
+    access = AccessRepo(repo)
+    assert access.contains(repo / "audit" / "production.jsonl")
+    assert not access.contains(tmp_path / "elsewhere" / "production.jsonl")
+    with pytest.raises(GitError, match="outside the access repo"):
+        access.commit_reports([tmp_path / "elsewhere" / "production.jsonl"], "x", AUTHOR)
+
+
 def test_not_a_git_repo_is_a_clear_error(tmp_path):
     with pytest.raises(GitError, match="is not a Git repository"):
         AccessRepo(tmp_path)
