@@ -67,7 +67,12 @@ class Target(Frozen):
 
 
 class ReportSettings(Frozen):
+    """Where drift reports and the audit trail go, and how they are committed."""
+
     dir: Name = "reports"
+    # The audit trail's folder (audit/<target>.jsonl): relative to the access repo, or an
+    # absolute path outside it (then it is never committed).
+    audit: Name = "audit"
     commit: bool = True
     push: bool = False
     author: Annotated[str, StringConstraints(pattern=r"^[^<>]+ <[^<>\s]+>$")] = (

@@ -28,7 +28,8 @@ def label_set(values: Iterable[str]) -> frozenset[str]:
     return frozenset(norm_label(v) for v in values)
 
 
-def _norm_profile(raw: RawProfile) -> tuple[str, ...]:
+def normal_profile(raw: RawProfile) -> tuple[str, ...]:
+    """The profile as compared: also what a drift report fingerprints (reporting.drift)."""
     first, last, email, user_type, npi = raw
     # Names keep their case: "Mcdonald" -> "McDonald" is a real correction.
     return (
@@ -49,11 +50,11 @@ def raw_profile_of_account(account: Account) -> RawProfile:
 
 
 def same_profile(a: RawProfile, b: RawProfile) -> bool:
-    return a == b or _norm_profile(a) == _norm_profile(b)
+    return a == b or normal_profile(a) == normal_profile(b)
 
 
 def changed_fields(before: RawProfile, after: RawProfile) -> tuple[str, ...]:
-    pairs = zip(_norm_profile(before), _norm_profile(after), strict=True)
+    pairs = zip(normal_profile(before), normal_profile(after), strict=True)
     return tuple(name for name, (b, a) in zip(PROFILE_FIELDS, pairs, strict=True) if b != a)
 
 

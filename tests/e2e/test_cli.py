@@ -86,7 +86,8 @@ def test_a_file_that_is_not_utf8_is_a_finding_not_a_traceback(tmp_path):
     (tmp_path / "roles.yaml").write_bytes(b"\xff\xfe")
     run = subprocess.run(
         [sys.executable, "-m", "reconciler", "validate", "--repo", str(tmp_path)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 1
     assert "roles.yaml: error: not UTF-8 text" in run.stdout
