@@ -33,12 +33,12 @@ def command(
     repo: Path, plan_file: Path | None, yes: bool, force: bool, screenshots: bool, **kwargs: object
 ) -> int:
     """Apply the changes `reconciler plan` shows, verified one by one in the console."""
-    options = run_options(kwargs, screenshots=screenshots)
-    desired = engine.load_desired(repo, echo_finding)
+    options = run_options(repo, kwargs, screenshots=screenshots)
+    loaded = engine.load_desired(repo, echo_finding)
     saved = _read_plan(plan_file) if plan_file else None
 
     async def work(connector):  # one browser session for planning and applying
-        planned = await engine.plan(desired, connector, options)
+        planned = await engine.plan(loaded, connector, options)
         plan = planned.plan
         if saved is not None:
             verify_plan(saved, plan)
@@ -48,10 +48,14 @@ def command(
         if plan.is_empty:
             return None
         _confirm(yes, len(plan.actions))
-        with _progress(len(plan.actions)) as advance:
-            return await engine.apply_plan(plan, connector, desired, options, advance)
+        display = ProgressDisplay()
+        display.start(len(plan.actions))
+        try:
+            return await engine.apply_plan(plan, connector, loaded.desired, options, display.advance)
+        finally:
+            display.stop()
 
-    result = with_connector(desired, options, work)
+    result = with_connector(loaded.desired, options, work)
     if result is None:
         return 0
     _summarise(result)
@@ -74,10 +78,10 @@ def _confirm(yes: bool, count: int) -> None:
         raise click.exceptions.Abort()
 
 
-class _progress:
-    """A progress bar on a terminal, one line per finished action elsewhere."""
+class ProgressDisplay:
+    """A progress bar on a terminal, one line per finished action elsewhere (CI logs)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self) -> None:
         self.console = Console(stderr=True)
         self.bar = Progress(
             TextColumn("applying"),
@@ -87,17 +91,19 @@ class _progress:
             console=self.console,
             disable=not self.console.is_terminal,
         )
-        self.task = self.bar.add_task("apply", total=total)
+        self.task = None
 
-    def __enter__(self):
-        self.bar.start()
-        return self.advance
+    def start(self, total: int) -> None:
+        if total and self.task is None:
+            self.task = self.bar.add_task("apply", total=total)
+            self.bar.start()
 
-    def __exit__(self, *exc: object) -> None:
+    def stop(self) -> None:
         self.bar.stop()
 
     def advance(self, result: ActionResult) -> None:
-        self.bar.advance(self.task)
+        if self.task is not None:
+            self.bar.advance(self.task)
         if not self.console.is_terminal or result.status == "failed":
             a = result.action
             line = f"{result.status:<16} {a.target}/{a.username}: {a.kind}"

@@ -27,9 +27,9 @@ def command(
     repo: Path, output_format: str, out: Path | None, detailed_exitcode: bool, **kwargs: object
 ) -> int:
     """Compare Git with the console and show the changes apply would make."""
-    options = run_options(kwargs)
-    desired = engine.load_desired(repo, echo_finding)
-    planned = with_connector(desired, options, lambda c: engine.plan(desired, c, options))
+    options = run_options(repo, kwargs)
+    loaded = engine.load_desired(repo, echo_finding)
+    planned = with_connector(loaded.desired, options, lambda c: engine.plan(loaded, c, options))
     click.echo(RENDERERS[output_format](planned.plan), nl=False)
     for problem in safety_problems(planned.plan):
         click.echo(f"warning: {problem}; apply will refuse this plan unless --force", err=True)

@@ -44,9 +44,10 @@ def console_options(func: F) -> F:
     return func
 
 
-def run_options(kwargs: dict[str, Any], **extra: Any) -> RunOptions:
+def run_options(repo: Path, kwargs: dict[str, Any], **extra: Any) -> RunOptions:
     state_dir = kwargs.pop("state_dir", None)
     values = dict(
+        repo=repo,
         targets=tuple(kwargs.pop("targets", ()) or ()),
         user=kwargs.pop("user", None),
         concurrency=kwargs.pop("concurrency", None),

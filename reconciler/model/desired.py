@@ -51,6 +51,9 @@ class Safety(Frozen):
     max_deactivate_pct: float = Field(default=25, ge=0, le=100)
     max_deactivate: int = Field(default=10, ge=0)
     max_changes: int = Field(default=100, ge=0)
+    # A read of the console with this much fewer accounts than the last report is refused
+    # as short (an expired session or an empty grid must never look like mass departure).
+    max_observed_drop_pct: float = Field(default=20, ge=0, le=100)
 
 
 class Target(Frozen):

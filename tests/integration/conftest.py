@@ -4,6 +4,7 @@ thread (temp data dir, --test-hooks), Debian Chromium through Playwright, and a 
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -26,6 +27,8 @@ ADMIN = "reconciler-bot"
 PASSWORD = "integration-password-1"
 SECRET = pyotp.random_base32()
 PRACTICE = "demo-derm"
+LAKESHORE = "lakeshore-derm"  # the example access repo's practice
+ROOT = Path(__file__).parents[2]
 
 
 def free_port() -> int:
@@ -188,6 +191,51 @@ def admin_page(browser: Browser, sim_server: RunningSim, _admin_state: dict) -> 
 def ui() -> SimpleNamespace:
     """Shared helpers and constants, as a fixture (tests/ is not a package)."""
     return SimpleNamespace(
-        ADMIN=ADMIN, PASSWORD=PASSWORD, SECRET=SECRET, sign_in=sign_in, wait_for_table=wait_for_table,
+        ADMIN=ADMIN,
+        PASSWORD=PASSWORD,
+        SECRET=SECRET,
+        sign_in=sign_in,
+        wait_for_table=wait_for_table,
         start_simulator=start_simulator,
     )
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
+    """The example practice (lakeshore-derm) seeded with 40 other people, one per module."""
+    running, server, thread = start_simulator(
+        tmp_path_factory.mktemp("lakeshore"), users=40, practice=LAKESHORE
+    )
+    # The break-glass account exists in any real practice; the robot must never touch it.
+    for env in ("production", "sandbox"):
+        running.change(
+            "breakglass.admin",
+            env,
+            first_name="Break",
+            last_name="Glass",
+            email="breakglass@lakeshore-derm.example",
+            user_type="staff",
+            status="active",
+            groups=["Administrator"],
+            locations=["Main Clinic"],
+        )
+    yield running
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def repo(console: RunningSim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example access repo pointed at `console`, with the robot's login in env."""
+    dest = tmp_path / "access-repo"
+    shutil.copytree(ROOT / "examples" / "access-repo", dest)
+    config = dest / "reconciler.yaml"
+    text = config.read_text()
+    text = text.replace("https://lakeshore-derm.ema.md", console.base("production"))
+    text = text.replace("https://lakeshore-derm-training.ema.md", console.base("sandbox"))
+    config.write_text(text)
+    for env in ("PROD", "SANDBOX"):
+        monkeypatch.setenv(f"MODMED_{env}_USERNAME", "reconciler-bot")
+        monkeypatch.setenv(f"MODMED_{env}_PASSWORD", PASSWORD)
+        monkeypatch.setenv(f"MODMED_{env}_TOTP_SECRET", SECRET)
+    return dest

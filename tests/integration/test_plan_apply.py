@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,49 +18,6 @@ import pytest
 from reconciler.cli import main
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).parents[2]
-PRACTICE = "lakeshore-derm"
-
-
-@pytest.fixture(scope="module")
-def console(tmp_path_factory, request):
-    start_simulator = request.getfixturevalue("ui").start_simulator
-    running, server, thread = start_simulator(
-        tmp_path_factory.mktemp("lakeshore"), users=40, practice=PRACTICE
-    )
-    # The break-glass account exists in any real practice; the robot must never touch it.
-    for env in ("production", "sandbox"):
-        running.change(
-            "breakglass.admin",
-            env,
-            first_name="Break",
-            last_name="Glass",
-            email="breakglass@lakeshore-derm.example",
-            user_type="staff",
-            status="active",
-            groups=["Administrator"],
-            locations=["Main Clinic"],
-        )
-    yield running
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def repo(console, tmp_path, monkeypatch, ui):
-    dest = tmp_path / "access-repo"
-    shutil.copytree(ROOT / "examples" / "access-repo", dest)
-    config = dest / "reconciler.yaml"
-    text = config.read_text()
-    text = text.replace("https://lakeshore-derm.ema.md", console.base("production"))
-    text = text.replace("https://lakeshore-derm-training.ema.md", console.base("sandbox"))
-    config.write_text(text)
-    for env in ("PROD", "SANDBOX"):
-        monkeypatch.setenv(f"MODMED_{env}_USERNAME", "reconciler-bot")
-        monkeypatch.setenv(f"MODMED_{env}_PASSWORD", ui.PASSWORD)
-        monkeypatch.setenv(f"MODMED_{env}_TOTP_SECRET", ui.SECRET)
-    return dest
 
 
 def cli(repo: Path, tmp_path: Path, *args: str) -> int:

@@ -166,7 +166,8 @@ class ModMedConnector:
             changes, _ = await self._retrying(
                 session, lane, lambda: AuditLogScreen(lane.page, session.base_url).changes_of(username)
             )
-        return changes
+        robot = session.login.username.lower()  # our own changes are not out-of-band
+        return [c for c in changes if c.actor.lower() != robot]
 
     # -- write verbs ------------------------------------------------------------------
 
