@@ -55,7 +55,8 @@ class TargetSession:
     async def lane(self) -> AsyncIterator[Lane]:
         lane = await self._take()
         try:
-            await self.sync(lane)
+            # Not signed in here: the caller's retry loop calls sync(), so that a fault
+            # during sign-in is retried like any other.
             yield lane
         finally:
             self._idle.put_nowait(lane)
