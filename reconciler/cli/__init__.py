@@ -26,9 +26,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     # Imported here so that each command stays in its own module (one job each).
-    from reconciler.cli import apply, audit, drift, plan, policy, reconcile, schema, show, sim, validate
+    from reconciler.cli import (
+        apply,
+        audit,
+        demo,
+        drift,
+        plan,
+        policy,
+        reconcile,
+        schema,
+        show,
+        sim,
+        validate,
+    )
 
-    modules = [validate, show, plan, apply, drift, reconcile, policy, audit, schema, sim]
+    modules = [validate, show, plan, apply, drift, reconcile, policy, audit, schema, sim, demo]
     for module in modules:
         cli.add_command(module.command)
 

@@ -55,7 +55,7 @@ def test_show_json(capsys):
     assert main(["show", "--repo", str(EXAMPLE), "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["practice"] == "lakeshore-derm"
-    assert summary["per_environment"]["sandbox"] == 4
+    assert summary["per_environment"]["sandbox"] == 5
     assert summary["offboarded"] == [{"username": "tyler.brandt", "transfer_to": "carla.mendoza"}]
 
 

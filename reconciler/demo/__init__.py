@@ -1,0 +1,1 @@
+"""`reconciler demo`: the whole story on the embedded stand-in console, in about a minute."""
