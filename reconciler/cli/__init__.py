@@ -26,9 +26,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     # Imported here so that each command stays in its own module (one job each).
-    from reconciler.cli import apply, audit, plan, policy, schema, show, sim, validate
+    from reconciler.cli import apply, audit, import_, plan, policy, schema, show, sim, validate
 
-    modules = [validate, show, plan, apply, policy, audit, schema, sim]
+    modules = [validate, show, plan, apply, policy, audit, schema, sim, import_]
     for module in modules:
         cli.add_command(module.command)
 
