@@ -115,4 +115,3 @@ def write_import(paths: ImportPaths, dump: Dump) -> list[Path]:
         paths.roles.write_text(dump.roles_yaml, encoding="utf-8")
         written.append(paths.roles)
     return written
-
