@@ -109,7 +109,13 @@ def test_a_small_console_is_written_exactly_so():
 
 
 def test_the_existing_roles_file_keeps_its_comments_and_layout():
-    roles = "# our bundles\nroles:\n  billing:  # the back office\n    user_types: [staff]\n    groups: [Billing]\n"
+    roles = (
+        "# our bundles\n"
+        "roles:\n"
+        "  billing:  # the back office\n"
+        "    user_types: [staff]\n"
+        "    groups: [Billing]\n"
+    )
     dump = dump_access({"production": console("production", KATH)}, roles)
     assert dump.roles_yaml.startswith(roles)
 
