@@ -67,6 +67,13 @@ def command(repo: Path, out: Path | None, force: bool, **kwargs: object) -> int:
     )
     written = write_import(paths, dump)
     _summarise(dump, paths.out_shown, [p.name for p in written[1:]])
+    left_out = [t for t in config.targets if t not in observed]
+    if left_out:
+        click.echo(
+            f"warning: {', '.join(left_out)} not read: the people imported list only"
+            f" {', '.join(observed)}, so a plan for {', '.join(left_out)} would offboard them there",
+            err=True,
+        )
 
     result = load_repo(repo)
     for finding in result.findings:

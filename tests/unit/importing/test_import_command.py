@@ -143,8 +143,9 @@ def test_people_already_declared_elsewhere_are_not_declared_twice(memory, fresh,
     assert load_repo(fresh).errors == ()
 
 
-def test_one_target_and_one_user(memory, fresh, tmp_path):
+def test_one_target_and_one_user(memory, fresh, tmp_path, capsys):
     assert run(fresh, tmp_path, "import", "--target", "sandbox", "--user", "tess.trainer") == 0
+    assert "warning: production not read" in capsys.readouterr().err
     text = (fresh / "users" / "imported.yaml").read_text()
     assert "username: tess.trainer" in text and "grace.hopper" not in text
     assert memory.calls["observe"] == 1
