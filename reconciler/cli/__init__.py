@@ -31,6 +31,7 @@ def _register() -> None:
         audit,
         demo,
         drift,
+        import_,
         plan,
         policy,
         reconcile,
@@ -40,7 +41,7 @@ def _register() -> None:
         validate,
     )
 
-    modules = [validate, show, plan, apply, drift, reconcile, policy, audit, schema, sim, demo]
+    modules = [validate, show, plan, apply, drift, reconcile, import_, policy, audit, schema, sim, demo]
     for module in modules:
         cli.add_command(module.command)
 
