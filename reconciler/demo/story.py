@@ -128,7 +128,13 @@ def run_demo(run: Run, keep: bool = False, out: Console | None = None) -> int:
         code = run(["apply", "--yes", *common])
         if code != 0:
             return code
-        _git(repo, "add", "-A")
+        tell(
+            out,
+            "   Record where we stand",
+            "reconciler drift reads the console again and commits the first drift report to Git: "
+            "from now on, any difference the console shows that Git did not ask for is out-of-band drift.",
+        )
+        run(["drift", *common])
 
         tell(
             out,
@@ -136,12 +142,8 @@ def run_demo(run: Run, keep: bool = False, out: Console | None = None) -> int:
             f"{CLICKER} grants Administrator to {DRIFTER} in the console, outside Git.\n"
             f"Meanwhile {LEAVER}, a medical assistant, is leaving with open work assigned.",
         )
-        console.change(
-            "production",
-            DRIFTER,
-            actor=CLICKER,
-            groups=["Administrator", "Clinical", "Medical Assistant", "Scheduling"],
-        )
+        granted = sorted({*console.groups_of("production", DRIFTER), "Administrator"})
+        console.change("production", DRIFTER, actor=CLICKER, groups=granted)
         for env in ("production", "sandbox"):
             console.change(
                 env, LEAVER, actor="ema.scheduler", open_work={"open_tasks": 3, "future_appointments": 4}
