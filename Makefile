@@ -17,8 +17,8 @@ chromium: $(STAMP)
 	$(PY) -m reconciler.connectors.chromium --ensure
 
 demo: $(STAMP) chromium
-	$(VENV)/bin/reconciler validate --repo examples/access-repo
 	$(VENV)/bin/reconciler show --repo examples/access-repo
+	$(VENV)/bin/reconciler demo
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -80,9 +80,9 @@ def tell(console: Console, title: str, text: str) -> None:
     console.print(text, highlight=False)
 
 
-def run_demo(run: Run, keep: bool = False, out: Console | None = None) -> int:
+def run_demo(run: Run, keep: bool = False, out: Console | None = None, workdir: Path | None = None) -> int:
     out = out or Console()
-    workdir = Path(tempfile.mkdtemp(prefix="reconciler-demo-"))
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="reconciler-demo-"))
     console = start(workdir / "console-data", PRACTICE, users=6, seed=7)
     try:
         for env in ("production", "sandbox"):  # every real practice has one
