@@ -131,7 +131,7 @@ async def run(
             ),
             result=result,
             console_changes=changes.get(target.name, ()),
-            findings=_policy_findings(loaded.policy_findings, target.findings),
+            findings=_policy_findings(loaded.policy_findings),  # build_report adds the plan's own
             offboarding=offboarding_timings(
                 target,
                 {k: (ref.sha, ref.at) for k, ref in requests.items()},
@@ -213,8 +213,8 @@ def _parse_time(text: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=now().tzinfo)
 
 
-def _policy_findings(desired_findings: Sequence[Finding], plan_findings: Sequence) -> list[PolicyFinding]:
-    out = [
+def _policy_findings(desired_findings: Sequence[Finding]) -> list[PolicyFinding]:
+    return [
         PolicyFinding(
             rule=_rule_of(f.message),
             severity=f.severity,
@@ -223,11 +223,6 @@ def _policy_findings(desired_findings: Sequence[Finding], plan_findings: Sequenc
         )
         for f in desired_findings
     ]
-    out += [
-        PolicyFinding(rule=_rule_of(f.message), severity="warning", username=f.username, message=f.message)
-        for f in plan_findings
-    ]
-    return out
 
 
 def _rule_of(message: str) -> str:
