@@ -50,6 +50,22 @@ class DemoConsole:
         self.hooks.close()
 
 
+def serve(config: SimConfig, port: int | None = None) -> tuple[uvicorn.Server, threading.Thread, str]:
+    """Serve the stand-in console from a daemon thread on 127.0.0.1; return once it listens."""
+    port = port or free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, name="stand-in-console", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the stand-in console did not start")
+        time.sleep(0.02)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
 def start(data_dir: Path, practice: str, users: int, seed: int, port: int | None = None) -> DemoConsole:
     config = SimConfig(
         data_dir=data_dir,
@@ -60,18 +76,7 @@ def start(data_dir: Path, practice: str, users: int, seed: int, port: int | None
         admin_totp_secret=pyotp.random_base32(),
         test_hooks=True,
     ).resolve()
-    port = port or free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, name="demo-console", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the demo console did not start")
-        time.sleep(0.02)
-    origin = f"http://127.0.0.1:{port}"
+    server, thread, origin = serve(config, port)
     return DemoConsole(
         origin=origin,
         practice=practice,

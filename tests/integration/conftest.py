@@ -5,9 +5,7 @@ thread (temp data dir, --test-hooks), Debian Chromium through Playwright, and a 
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +18,7 @@ import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from reconciler.connectors.chromium import LAUNCH_ARGS, find_chromium
-from reconciler.simulator.app import create_app
+from reconciler.demo.console import serve
 from reconciler.simulator.config import SimConfig
 
 ADMIN = "reconciler-bot"
@@ -29,12 +27,6 @@ SECRET = pyotp.random_base32()
 PRACTICE = "demo-derm"
 LAKESHORE = "lakeshore-derm"  # the example access repo's practice
 ROOT = Path(__file__).parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -78,18 +70,7 @@ def start_simulator(
         test_hooks=True,
         lockout_threshold=3,
     )
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the simulator did not start")
-        time.sleep(0.02)
-    origin = f"http://127.0.0.1:{port}"
+    server, thread, origin = serve(config)
     return RunningSim(origin, httpx.Client(base_url=origin, timeout=30), config, practice), server, thread
 
 
