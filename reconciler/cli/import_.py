@@ -48,7 +48,7 @@ def command(repo: Path, out: Path | None, force: bool, **kwargs: object) -> int:
     """
     paths = import_paths(repo, out, force)
     config = read_config(repo)
-    options = run_options(kwargs)
+    options = run_options(repo, kwargs)
     only = options.user
     # The connector only needs the targets; the repo has no valid people yet.
     bare = Desired(config=config, roles={}, users=())

@@ -4,6 +4,7 @@ practice, validates clean, and plan then shows no changes. Real Chromium, the CL
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -47,7 +48,7 @@ targets:
 @pytest.fixture(scope="module")
 def console(tmp_path_factory, request):
     start_simulator = request.getfixturevalue("ui").start_simulator
-    running, server, thread = start_simulator(tmp_path_factory.mktemp("import"), users=60, practice=PRACTICE)
+    running, server, thread = start_simulator(tmp_path_factory.mktemp("import"), users=300, practice=PRACTICE)
     yield running
     server.should_exit = True
     thread.join(timeout=10)
@@ -74,9 +75,9 @@ def repo(console, tmp_path, monkeypatch, ui) -> Path:
 def test_import_validates_clean_and_plan_then_shows_no_changes(console, repo, tmp_path, capsys):
     state = ["--state-dir", str(tmp_path / "state")]
     truth, sandbox = console.truth(), console.truth("sandbox")
-    # The seeded practice (seed 7, 60 people) has no locked accounts: a locked one is imported
-    # suspended on purpose (never unlocked by an import), and plan would then suspend it.
-    assert not [a for a in (*truth.values(), *sandbox.values()) if a["status"] == "locked"]
+    # A locked account is imported suspended on purpose (an import never unlocks anyone),
+    # so the plan's only changes are the suspensions of the locked accounts.
+    locked = sorted(u for t in (truth, sandbox) for u, a in t.items() if a["status"] == "locked")
 
     assert main(["import", "--repo", str(repo), *state]) == 0
     err = capsys.readouterr().err
@@ -91,5 +92,8 @@ def test_import_validates_clean_and_plan_then_shows_no_changes(console, repo, tm
 
     assert main(["validate", "--repo", str(repo)]) == 0
     capsys.readouterr()
-    assert main(["plan", "--detailed-exitcode", "--repo", str(repo), *state]) == 0
-    assert "No changes" in capsys.readouterr().out
+    code = main(["plan", "--format", "json", "--detailed-exitcode", "--repo", str(repo), *state])
+    plan = json.loads(capsys.readouterr().out)
+    changes = sorted((a["username"], a["kind"]) for t in plan["targets"] for a in t["actions"])
+    assert changes == [(u, "suspend") for u in locked]
+    assert code == (2 if locked else 0)
