@@ -226,15 +226,17 @@ def test_an_ended_session_signs_in_again_by_itself(sim300, connect):
     async def scenario():
         async with connect() as c:
             await c.observe("production")
-            sim300.faults(session_ttl=1)
-            await asyncio.sleep(1.5)  # the console forgets the session
+            sim300.faults(session_ttl=2)
+            await asyncio.sleep(2.5)  # the console forgets the session
             return await c.set_locations("production", member["username"], ("Surgery Center",))
 
     before = sum(1 for e in sim300.audit() if e["actor"] == "reconciler-bot" and e["action"] == "login")
     outcome = run(scenario())
     after = sum(1 for e in sim300.audit() if e["actor"] == "reconciler-bot" and e["action"] == "login")
     assert outcome.status == "verified"
-    assert after - before == 2  # the first sign-in, and one more after the session ended
+    # The first sign-in, then at least one more after the session ended (on a loaded
+    # machine a 2-second session can end again before the step is done).
+    assert after - before >= 2
 
 
 def test_nothing_a_run_writes_contains_a_secret(sim300, connect, ui, tmp_path, caplog):
