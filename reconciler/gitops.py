@@ -54,10 +54,18 @@ class CommitRef(NamedTuple):
     at: datetime
 
 
+DEFAULT_IDENTITY = "Access Reconciler <access-reconciler@localhost>"
+
+
 class AccessRepo:
     """One access repo checkout. `managed` are the folders the reconciler may commit."""
 
-    def __init__(self, path: Path, managed: Iterable[str] = MANAGED) -> None:
+    def __init__(
+        self, path: Path, managed: Iterable[str] = MANAGED, identity: str = DEFAULT_IDENTITY
+    ) -> None:
+        # Who commits when a rebase replays the report commit: the robot (report.author),
+        # never whoever happens to run CI, and it works where git has no identity set.
+        self.identity = identity
         try:
             self.repo = git.Repo(path)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -252,7 +260,8 @@ class AccessRepo:
             self.repo.git.reset("--hard", onto)  # nothing local yet: just take the remote
             return
         try:
-            self.repo.git.rebase("--autostash", onto)
+            with self.repo.git.custom_environment(**_identity_env(self.identity)):
+                self.repo.git.rebase("--autostash", onto)
             return
         except git.GitCommandError:
             pass
@@ -271,7 +280,7 @@ class AccessRepo:
             self.repo.git.checkout("--theirs", "--", *conflicted)
             self.repo.git.add("--", *conflicted)
             try:
-                with self.repo.git.custom_environment(GIT_EDITOR="true"):
+                with self.repo.git.custom_environment(GIT_EDITOR="true", **_identity_env(self.identity)):
                     self.repo.git.rebase("--continue")
                 return
             except git.GitCommandError:

@@ -24,9 +24,10 @@ from reconciler.engine.loop import (
     now,
     plan,
 )
-from reconciler.errors import EXIT_CHANGES_PENDING, EXIT_OK
+from reconciler.errors import EXIT_CHANGES_PENDING, EXIT_OK, ReconcilerError
 from reconciler.execution import ApplyResult
-from reconciler.gitops import AccessRepo
+from reconciler.gitops import DEFAULT_IDENTITY, AccessRepo
+from reconciler.loading.bootstrap import read_config
 from reconciler.model.findings import Finding
 from reconciler.model.observed import ConsoleChange as ConsoleEvent
 from reconciler.model.observed import Observed
@@ -72,7 +73,11 @@ class RunOutcome:
 
 def prepare(repo: Path, pull: bool) -> AccessRepo:
     """The access repo checkout, checked clean of a person's changes, pulled if asked."""
-    access = AccessRepo(repo)
+    try:  # the robot's identity, before the rest of the repo is loaded (and pulled)
+        identity = read_config(repo).report.author
+    except ReconcilerError:
+        identity = DEFAULT_IDENTITY
+    access = AccessRepo(repo, identity=identity)
     access.ensure_no_foreign_changes("run the reconciler")
     if pull and access.has_remote():
         access.pull()
