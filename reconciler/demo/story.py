@@ -130,7 +130,7 @@ def run_demo(run: Run, keep: bool = False, out: Console | None = None, workdir: 
             return code
         tell(
             out,
-            "   Record where we stand",
+            "3b. Record where we stand",
             "reconciler drift reads the console again and commits the first drift report to Git: "
             "from now on, any difference the console shows that Git did not ask for is out-of-band drift.",
         )
@@ -172,7 +172,11 @@ def run_demo(run: Run, keep: bool = False, out: Console | None = None, workdir: 
         tell(
             out,
             "Done",
-            f"The access repo, with its history and reports: {repo}\n  git -C {repo} log --oneline",
+            f"The access repo, with its history and reports: {repo}\n"
+            f"  git -C {repo} log --oneline\n"
+            "Production stays 'out of sync' only because of its unmanaged accounts: people in the\n"
+            "console whom no users/*.yaml file declares (reconciler.yaml says `unmanaged: report`).\n"
+            "Declare them (`reconciler import` writes the YAML), or set `unmanaged: suspend`.",
         )
         if keep:
             out.print(
