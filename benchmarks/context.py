@@ -16,6 +16,9 @@ class BenchContext:
     sizes: Sizes
     workdir: Path
     log: bool = True
+    # scenario -> (accounts, peak PSS MiB, peak RSS-sum MiB), for scenario 7
+    memory: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    cache: dict[str, object] = field(default_factory=dict)  # set-up shared between scenarios
     _stack: ExitStack = field(default_factory=ExitStack)
     _consoles: dict[int, Console] = field(default_factory=dict)
 
@@ -32,6 +35,7 @@ class BenchContext:
         if users in self._consoles:
             self._stack.close()
             self._consoles.clear()
+            self.cache.clear()
             self._stack = ExitStack()
 
     def folder(self, name: str) -> Path:

@@ -79,7 +79,11 @@ def people_from_truth(truth: Mapping[str, list[dict[str, Any]]]) -> dict[str, Pe
 
 
 def role_name(groups: tuple[str, ...]) -> str:
-    return "g-" + "-".join(re.sub(r"[^a-z0-9]+", "-", g.lower()).strip("-") for g in groups) if groups else "none"
+    return (
+        "g-" + "-".join(re.sub(r"[^a-z0-9]+", "-", g.lower()).strip("-") for g in groups)
+        if groups
+        else "none"
+    )
 
 
 def write_repo(dest: Path, console: Console, people: Mapping[str, Person], envs: Iterable[str]) -> Path:
@@ -159,6 +163,7 @@ def _config(console: Console, envs: list[str]) -> str:
 
 def commit(repo: Path, message: str) -> None:
     """Commit everything in `repo` (initialising it the first time)."""
+
     def git(*args: str) -> str:
         return subprocess.run(
             ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
@@ -170,3 +175,30 @@ def commit(repo: Path, message: str) -> None:
         git("config", "user.name", "bench")
     git("add", "-A")
     git("commit", "-q", "--allow-empty", "-m", message)
+
+
+@dataclass
+class Declared:
+    """A running console and an access repo (a Git repo) that declares exactly its state."""
+
+    console: Console
+    people: dict[str, Person]
+    repo: Path
+    envs: tuple[str, ...]
+
+    def env(self) -> dict[str, str]:
+        """os.environ plus the robot's credentials, for reconciler subprocesses."""
+        import os
+
+        return dict(os.environ, **credentials_env(self.envs))
+
+
+def declared(console: Console, dest: Path, envs: tuple[str, ...] = ("production", "sandbox")) -> Declared:
+    """Read the console's ground truth and write the repo that declares it."""
+    truth = {env: console.truth(env) for env in envs}
+    people = people_from_truth(truth)
+    return Declared(console, people, write_repo(dest, console, people, envs), envs)
+
+
+def undo_last_commit(repo: Path) -> None:
+    subprocess.run(["git", "-C", str(repo), "reset", "-q", "--hard", "HEAD~1"], check=True)

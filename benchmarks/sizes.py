@@ -14,9 +14,13 @@ class Sizes:
     console: int = 1_000  # the practice no-op, apply and offboarding run against
     apply_changes: int = 100
     handwritten_concurrency: tuple[int, ...] = (1, 2, 4)
-    repeat: int = 5  # pure-computation scenarios
+    repeat: int = 3  # pure-computation scenarios
     browser_repeat: int = 3  # scenarios that drive Chromium (each run is seconds to minutes)
-    naive_repeat: int = 2  # the naive robot logs in 100 times per run: the slowest thing here
+    naive_repeat: int = 2  # the naive robot signs in once per change: the slowest thing here
+    # ... so it makes this many of the changes per run, and its rate is scaled to all of them
+    # (each of its changes is independent: sign in, edit, close; the cost is linear).
+    naive_changes: int = 20
+    warmup: bool = True  # an untimed first run of the no-op command (disk caches)
 
 
 FULL = Sizes()
@@ -30,4 +34,5 @@ QUICK = Sizes(
     repeat=2,
     browser_repeat=1,
     naive_repeat=1,
+    naive_changes=2,
 )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from reconciler.loading import load_repo
-
 from benchmarks.context import BenchContext
 from benchmarks.corpus import write_access_repo
 from benchmarks.results import Check, ScenarioResult
 from benchmarks.stats import time_it
+from reconciler.loading import load_repo
 
 TARGET_S = 3.0
 
@@ -18,7 +17,7 @@ def run(ctx: BenchContext) -> ScenarioResult:
     for users, files in ctx.sizes.load:
         repo = write_access_repo(ctx.folder("load") / f"repo-{users}", users, files)
 
-        def load(repo=repo, users=users):  # noqa: ANN202
+        def load(repo=repo, users=users):
             loaded = load_repo(repo)
             if loaded.desired is None or len(loaded.desired.users) != users:
                 raise RuntimeError(f"the {users}-user corpus did not validate: {loaded.errors[:3]}")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from reconciler.planning import diff
-
 from benchmarks.context import BenchContext
 from benchmarks.plan_diff import build
 from benchmarks.results import Check, ScenarioResult
 from benchmarks.stats import time_it
+from reconciler.planning import diff
 
 TARGET_S = 1.0
 
