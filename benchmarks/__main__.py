@@ -40,6 +40,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", action="append", choices=sorted(SCENARIOS), help="Repeatable.")
     parser.add_argument("--repeat", type=int, help="Runs per scenario (browser ones too).")
     parser.add_argument("--out", type=Path, help="Where latest.md and latest.json go.")
+    parser.add_argument("--strict", action="store_true", help="Stop at the first failing scenario.")
     return parser.parse_args(argv)
 
 
@@ -56,6 +57,7 @@ def run(argv: list[str] | None = None) -> list[ScenarioResult]:
     out = args.out or (RESULTS if not args.quick else Path(tempfile.gettempdir()) / "bench-quick")
     started, load_before = time.perf_counter(), load_average()
     results: list[ScenarioResult] = []
+    failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         ctx = BenchContext(sizes, Path(tmp))
         try:
@@ -64,7 +66,14 @@ def run(argv: list[str] | None = None) -> list[ScenarioResult]:
                     continue
                 ctx.say(f"{name} ...")
                 begun = time.perf_counter()
-                result = SCENARIOS[name](ctx)
+                try:
+                    result = SCENARIOS[name](ctx)
+                except Exception as exc:  # one broken scenario must not lose the others' figures
+                    if args.strict:
+                        raise
+                    result = ScenarioResult(name, f"{name}: FAILED")
+                    result.notes.append(f"FAILED: {type(exc).__name__}: {str(exc)[:2000]}")
+                    failed.append(name)
                 result.seconds = time.perf_counter() - begun
                 results.append(result)
                 ctx.say(f"{name}: {result.seconds:.0f} s")
@@ -83,8 +92,16 @@ def run(argv: list[str] | None = None) -> list[ScenarioResult]:
     }
     report.write(out, results, info)
     print(f"wrote {out / 'latest.md'} and latest.json in {info['total_seconds']:.0f} s")
+    if failed:
+        print(f"FAILED scenarios: {', '.join(failed)}", file=sys.stderr)
     return results
 
 
+def main() -> int:
+    args = sys.argv[1:]
+    results = run(args)
+    return 1 if any(r.title.endswith("FAILED") for r in results) else 0
+
+
 if __name__ == "__main__":
-    run()
+    sys.exit(main())

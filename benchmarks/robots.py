@@ -43,8 +43,12 @@ async def edit(page: Page, base: str, username: str, boxes: dict[str, bool]) -> 
     await page.goto(f"{base}/admin/users/{username}")
     for group, checked in boxes.items():
         await page.locator(f"#profile-form input[name=groups][value='{group}']").set_checked(checked)
-    await page.locator("#profile-form button[type=submit]").click()
-    await page.locator("[role=status]").wait_for()
+    async with page.expect_navigation(timeout=120_000) as saved:
+        await page.locator("#profile-form button[type=submit]").click()
+    response = await saved.value
+    if response is None or response.status != 200 or await page.locator("[role=status]").count() != 1:
+        status = response.status if response else "no response"
+        raise RuntimeError(f"saving {username} did not show the confirmation ({status})")
 
 
 async def handwritten(browser: Browser, base: str, edits: list[dict[str, Any]], login: tuple[str, ...],

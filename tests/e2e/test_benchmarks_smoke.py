@@ -52,7 +52,7 @@ def test_load_and_plan(ctx):
 
 
 def test_command_line_writes_both_files(tmp_path):
-    results = bench.run(["--quick", "--only", "plan", "--repeat", "1", "--out", str(tmp_path)])
+    results = bench.run(["--quick", "--strict", "--only", "plan", "--repeat", "1", "--out", str(tmp_path)])
     assert [r.key for r in results] == ["plan"]
     data = json.loads((tmp_path / "latest.json").read_text())
     assert data["machine"]["cpu_count"] >= 1 and data["machine"]["versions"]["playwright"]
