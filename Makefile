@@ -27,5 +27,9 @@ lint: $(STAMP)
 test: $(STAMP) chromium lint
 	$(VENV)/bin/pytest
 
+# Performance figures (benchmarks/results/latest.md); never part of `make test`'s pass or fail.
+bench: $(STAMP) chromium
+	$(PY) -m benchmarks
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
