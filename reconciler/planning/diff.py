@@ -259,7 +259,9 @@ class _TargetDiff:
                     detail=f"{verb}: Git says active",
                 )
             )
-        elif intent == "suspended" and account.status in ("active", "locked"):
+        # A locked account cannot sign in either: it already is what `suspended` asks for
+        # (an administrator's unlock would make it active, and then it is suspended).
+        elif intent == "suspended" and account.status == "active":
             self.actions.append(
                 Suspend(
                     target=self.name,

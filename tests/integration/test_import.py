@@ -4,7 +4,6 @@ practice, validates clean, and plan then shows no changes. Real Chromium, the CL
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -75,9 +74,9 @@ def repo(console, tmp_path, monkeypatch, ui) -> Path:
 def test_import_validates_clean_and_plan_then_shows_no_changes(console, repo, tmp_path, capsys):
     state = ["--state-dir", str(tmp_path / "state")]
     truth, sandbox = console.truth(), console.truth("sandbox")
-    # A locked account is imported suspended on purpose (an import never unlocks anyone),
-    # so the plan's only changes are the suspensions of the locked accounts.
-    locked = sorted(u for t in (truth, sandbox) for u, a in t.items() if a["status"] == "locked")
+    # A locked account is imported suspended on purpose (an import never unlocks anyone);
+    # locked already satisfies `suspended`, so the plan has nothing to do for it either.
+    assert [a for t in (truth, sandbox) for a in t.values() if a["status"] == "locked"]
 
     assert main(["import", "--repo", str(repo), *state]) == 0
     err = capsys.readouterr().err
@@ -92,8 +91,5 @@ def test_import_validates_clean_and_plan_then_shows_no_changes(console, repo, tm
 
     assert main(["validate", "--repo", str(repo)]) == 0
     capsys.readouterr()
-    code = main(["plan", "--format", "json", "--detailed-exitcode", "--repo", str(repo), *state])
-    plan = json.loads(capsys.readouterr().out)
-    changes = sorted((a["username"], a["kind"]) for t in plan["targets"] for a in t["actions"])
-    assert changes == [(u, "suspend") for u in locked]
-    assert code == (2 if locked else 0)
+    assert main(["plan", "--detailed-exitcode", "--repo", str(repo), *state]) == 0
+    assert "No changes" in capsys.readouterr().out

@@ -95,6 +95,13 @@ def test_git_suspended_suspends_an_active_account(desired, synced, user_editor, 
     assert isinstance(action, Suspend) and action.before == "active"
 
 
+def test_a_locked_account_already_is_what_git_suspended_asks_for(
+    desired, synced, editor, user_editor, plan_of
+):
+    locked = editor(synced, "production", "ada.lovelace", status="locked")
+    assert plan_of(user_editor(desired, "ada.lovelace", state="suspended"), locked).is_empty
+
+
 @pytest.mark.parametrize("status", ["suspended", "locked"])
 def test_a_suspended_or_locked_account_git_wants_active_is_reactivated(
     desired, synced, editor, plan_of, status
