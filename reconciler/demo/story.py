@@ -174,8 +174,8 @@ def run_demo(run: Run, keep: bool = False, out: Console | None = None, workdir: 
             "Done",
             f"The access repo, with its history and reports: {repo}\n"
             f"  git -C {repo} log --oneline\n"
-            "Production stays 'out of sync' only because of its unmanaged accounts: people in the\n"
-            "console whom no users/*.yaml file declares (reconciler.yaml says `unmanaged: report`).\n"
+            "Production stays 'out of sync' only because of its unmanaged accounts: people in the "
+            "console whom no users/*.yaml file declares (reconciler.yaml says `unmanaged: report`). "
             "Declare them (`reconciler import` writes the YAML), or set `unmanaged: suspend`.",
         )
         if keep:
