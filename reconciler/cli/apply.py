@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from reconciler import engine
 from reconciler.cli.options import repo_option
+from reconciler.cli.report_summary import echo_failures
 from reconciler.cli.run_options import console_options, echo_finding, run_options, with_connector
 from reconciler.errors import ReconcilerError
 from reconciler.execution import ActionResult, ApplyResult
@@ -116,6 +117,4 @@ def _summarise(result: ApplyResult) -> None:
     counts = result.counts
     parts = [f"{n} {status.replace('_', ' ')}" for status, n in sorted(counts.items())]
     click.echo("Applied: " + ", ".join(parts))
-    for failed in result.failed:
-        a = failed.action
-        click.echo(f"FAILED {a.target}/{a.username} {a.kind}: {failed.message}", err=True)
+    echo_failures(result)

@@ -9,7 +9,7 @@ import click
 from reconciler import engine
 from reconciler.cli.apply import ProgressDisplay
 from reconciler.cli.options import repo_option
-from reconciler.cli.report_summary import echo_outcome
+from reconciler.cli.report_summary import echo_failures, echo_outcome
 from reconciler.cli.run_options import console_options, echo_finding, run_options, with_connector
 from reconciler.engine.run import prepare, run
 from reconciler.planning import render_text
@@ -53,7 +53,5 @@ def command(repo: Path, force: bool, no_pull: bool, detailed_exitcode: bool, **k
     finally:
         display.stop()
     echo_outcome(outcome, str(repo))
-    for failed in outcome.result.failed if outcome.result else ():
-        a = failed.action
-        click.echo(f"FAILED {a.target}/{a.username} {a.kind}: {failed.message}", err=True)
+    echo_failures(outcome.result)
     return outcome.exit_code(drift_exit=detailed_exitcode)

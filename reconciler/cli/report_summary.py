@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler.engine.run import RunOutcome
+from reconciler.execution import ApplyResult
 
 
 def echo_outcome(outcome: RunOutcome, repo_label: str) -> None:
@@ -22,3 +23,9 @@ def echo_outcome(outcome: RunOutcome, repo_label: str) -> None:
         click.echo(f"Report written to {repo_label} (not committed: report.commit is false).")
     else:
         click.echo("Nothing new since the last report; no commit.")
+
+
+def echo_failures(result: ApplyResult | None) -> None:
+    for failed in result.failed if result else ():
+        a = failed.action
+        click.echo(f"FAILED {a.target}/{a.username} {a.kind}: {failed.message}", err=True)

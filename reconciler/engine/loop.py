@@ -18,20 +18,20 @@ from reconciler.connectors.base import Connector
 from reconciler.connectors.credentials import Login
 from reconciler.connectors.modmed import ModMedConnector, ModMedTarget
 from reconciler.errors import ConfigError, ValidationFailed
-from reconciler.execution import ActionResult, ApplyResult, apply
+from reconciler.execution import ApplyResult, apply
+from reconciler.execution.executor import Progress
 from reconciler.gitops import AccessRepo, GitError
 from reconciler.loading import load_repo
 from reconciler.model.desired import Desired
 from reconciler.model.findings import Finding
 from reconciler.model.observed import Observed
 from reconciler.model.plan import Plan
+from reconciler.model.policy import PolicyPack
 from reconciler.planning.scope import only_user
 from reconciler.policy import check_policies
 from reconciler.policy.observed import plan_with_policies
 from reconciler.reporting import load_baseline, load_report
 from reconciler.reporting.store import LATEST_JSON, report_folder
-
-Progress = Callable[[ActionResult], None]
 
 
 def default_state_dir() -> Path:
@@ -92,7 +92,7 @@ def modmed_connector(desired: Desired, targets: tuple[str, ...], options: RunOpt
 class Loaded:
     desired: Desired
     policy_findings: tuple[Finding, ...]
-    pack: object  # reconciler.model.policy.PolicyPack
+    pack: PolicyPack
 
 
 def load_desired(repo: Path, on_finding: Callable[[Finding], None], today: date | None = None) -> Loaded:
@@ -158,7 +158,7 @@ async def plan(loaded: Loaded, connector: Connector, options: RunOptions) -> Pla
         desired,
         observed,
         baseline or None,
-        pack=loaded.pack,  # type: ignore[arg-type]
+        pack=loaded.pack,
         today=options.today,
         offboarding_requested=offboarding_requests(options.repo, desired),
     )

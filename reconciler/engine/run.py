@@ -25,7 +25,8 @@ from reconciler.engine.loop import (
     plan,
 )
 from reconciler.errors import EXIT_CHANGES_PENDING, EXIT_OK, ReconcilerError
-from reconciler.execution import ApplyResult
+from reconciler.execution import ActionResult, ApplyResult
+from reconciler.execution.executor import Progress
 from reconciler.gitops import DEFAULT_IDENTITY, AccessRepo
 from reconciler.loading.bootstrap import read_config
 from reconciler.model.findings import Finding
@@ -93,7 +94,7 @@ async def run(
     enforce: bool,
     force: bool = False,
     on_plan: Callable[[Plan], None] | None = None,
-    on_progress: Callable[..., None] | None = None,
+    on_progress: Progress | None = None,
 ) -> RunOutcome:
     desired = loaded.desired
     settings = desired.config.report
@@ -106,7 +107,7 @@ async def run(
     if enforce and any(t.mode == "enforce" and t.actions for t in planned.plan.targets):
         raise_if_unsafe(planned.plan, force=force)
 
-        def progress(action_result):  # type: ignore[no-untyped-def]
+        def progress(action_result: ActionResult) -> None:
             clock(action_result)
             if on_progress is not None:
                 on_progress(action_result)
@@ -197,7 +198,7 @@ async def _console_changes(connector: Connector, full: Plan) -> dict[str, list[C
             events: Sequence[ConsoleEvent] = await read(target.name, username)
             for event in events:
                 at = _parse_time(event.at)
-                if at is None or event.actor.lower() in _ROBOTS:
+                if at is None or event.actor.lower() == _CONSOLE_ITSELF:
                     continue
                 for field in event.fields or (event.action,):
                     out.setdefault(target.name, []).append(
@@ -206,8 +207,9 @@ async def _console_changes(connector: Connector, full: Plan) -> dict[str, list[C
     return out
 
 
-# The robot's own changes are not out-of-band drift.
-_ROBOTS = {"reconciler-bot", "system"}
+# Entries the console writes by itself (lockouts): not a person's change of access.
+# The robot's own changes are left out by the connector, which knows its login.
+_CONSOLE_ITSELF = "system"
 
 
 def _parse_time(text: str) -> datetime | None:

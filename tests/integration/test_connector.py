@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -266,8 +267,6 @@ def test_nothing_a_run_writes_contains_a_secret(sim300, connect, ui, tmp_path, c
     assert codes and cookies
     written = [p for p in (tmp_path / "evidence").rglob("*") if p.is_file()]
     assert any(p.suffix == ".png" for p in written) and any(p.suffix == ".zip" for p in written)
-    import zipfile
-
     for path in written:
         blobs = [path.read_bytes()]
         if path.suffix == ".zip":
