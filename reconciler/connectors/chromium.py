@@ -67,8 +67,9 @@ def _install() -> None:
         print("Installing Debian's chromium package (apt-get)...", file=sys.stderr)
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env, stdout=subprocess.DEVNULL
+        )
     else:
         print("Installing Chromium with `playwright install chromium`...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True)

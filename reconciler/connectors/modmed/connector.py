@@ -24,7 +24,7 @@ from playwright.async_api import Browser, Playwright, async_playwright
 from reconciler.connectors.base import NewAccount, Outcome, OutcomeStatus, Profile
 from reconciler.connectors.credentials import Login
 from reconciler.connectors.modmed.browser import open_browser
-from reconciler.connectors.modmed.evidence import safe_name, screenshot, scrub_zip, stamp
+from reconciler.connectors.modmed.evidence import FailureRecorder, safe_name, screenshot, scrub_zip, stamp
 from reconciler.connectors.modmed.pages.audit_log import AuditLogScreen
 from reconciler.connectors.modmed.pages.new_user import NewUserScreen
 from reconciler.connectors.modmed.pages.transfer import TransferScreen
@@ -121,12 +121,15 @@ class ModMedConnector:
                 browser=self._browser,
                 size=self.concurrency,
                 timeout_ms=self.timeout_ms,
-                trace_failures=self.trace_failures,
             )
         return self._sessions[target]
 
     async def _retrying(
-        self, session: TargetSession, lane: Lane, operation: Callable[[], Awaitable[Any]]
+        self,
+        session: TargetSession,
+        lane: Lane,
+        operation: Callable[[], Awaitable[Any]],
+        on_fault: Callable[[], Awaitable[None]] | None = None,
     ) -> tuple[Any, int]:
         seen = {"generation": session.generation}
 
@@ -136,6 +139,8 @@ class ModMedConnector:
             return await operation()
 
         async def recover(fault: TransientFault, _: int) -> None:
+            if on_fault is not None:
+                await on_fault()
             if fault.relogin:
                 await session.relogin(lane, seen["generation"])
 
@@ -295,12 +300,23 @@ class ModMedConnector:
             return "verified", after
 
         async with session.one_user(username), session.lane() as lane:
-            await _start_chunk(lane)
+            recorder = FailureRecorder(lane, enabled=self.trace_failures)
             try:
-                (status, _), attempts = await self._retrying(session, lane, attempt)
+                (status, _), attempts = await self._retrying(session, lane, attempt, recorder.start)
             except (PermanentFault, TransientFault) as fault:
-                return _failed(session, fault, await self._trace(lane, target, username, verb))
-            await _discard_chunk(lane)
+                if recorder.recording or not recorder.enabled:
+                    return _failed(session, fault, await self._trace(recorder, target, username, verb))
+                # Tracing every try costs about a third of each change, so the first try runs
+                # unrecorded; a verb that failed that way is tried once more, recorded, so
+                # that its evidence shows the failure. Every try reads first, so a second one
+                # never does a change twice.
+                await recorder.start()
+                try:
+                    (status, _), more = await self._retrying(session, lane, attempt)
+                except (PermanentFault, TransientFault) as again:
+                    return _failed(session, again, await self._trace(recorder, target, username, verb))
+                attempts = 1 + more
+            await recorder.discard()
             evidence = None
             if self.screenshots and status == "verified":
                 evidence = str(await screenshot(lane.page, self.evidence_dir, target, username, verb))
@@ -315,15 +331,13 @@ class ModMedConnector:
             raise PermanentFault(f"{username} is not in the console after the change")
         return view
 
-    async def _trace(self, lane: Lane, target: str, username: str, verb: str) -> str | None:
-        if not lane.tracing:
-            return None
+    async def _trace(self, recorder: FailureRecorder, target: str, username: str, verb: str) -> str | None:
         path = (
             self.evidence_dir / safe_name(target) / "traces" / f"{stamp()}-{safe_name(username)}-{verb}.zip"
         )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        await lane.context.tracing.stop_chunk(path=path)
-        session_cookies = [c["value"] for c in await lane.context.cookies()]
+        if not await recorder.save(path):
+            return None
+        session_cookies = [c["value"] for c in await recorder.lane.context.cookies()]
         login = self.targets[target].login
         scrub_zip(path, [login.password, login.totp_secret, *login.issued_codes(), *session_cookies])
         return str(path)
@@ -332,16 +346,6 @@ class ModMedConnector:
 def _failed(session: TargetSession, fault: Exception, trace: str | None = None) -> Outcome:
     prefix = "gave up after retries: " if isinstance(fault, TransientFault) else ""
     return Outcome(status="failed", message=session.login.redact(f"{prefix}{fault}"), evidence=trace)
-
-
-async def _start_chunk(lane: Lane) -> None:
-    if lane.tracing:
-        await lane.context.tracing.start_chunk()
-
-
-async def _discard_chunk(lane: Lane) -> None:
-    if lane.tracing:
-        await lane.context.tracing.stop_chunk()
 
 
 def _norm(values: tuple[str, ...]) -> set[str]:

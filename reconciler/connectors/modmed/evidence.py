@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from playwright.async_api import Page
+
+if TYPE_CHECKING:
+    from reconciler.connectors.modmed.session import Lane
 
 _SECRET_FIELDS = "input[type=password], input[name=code], input[name=csrf_token]"
 
@@ -43,3 +48,31 @@ def scrub_zip(path: Path, secrets: list[str]) -> None:
                 data = data.replace(needle, b"***")
             out.writestr(item, data)
     scrubbed.replace(path)
+
+
+@dataclass
+class FailureRecorder:
+    """A Playwright trace of one verb's tries, started at its first fault and kept only if it fails."""
+
+    lane: Lane
+    enabled: bool = True
+    recording: bool = False
+
+    async def start(self) -> None:
+        if self.enabled and not self.recording:
+            await self.lane.context.tracing.start(snapshots=True, screenshots=False)
+            self.recording = True
+
+    async def discard(self) -> None:
+        if self.recording:
+            await self.lane.context.tracing.stop()
+            self.recording = False
+
+    async def save(self, path: Path) -> bool:
+        """Write the trace to `path` (unscrubbed: the caller scrubs it); False when none was recorded."""
+        if not self.recording:
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        await self.lane.context.tracing.stop(path=path)
+        self.recording = False
+        return True

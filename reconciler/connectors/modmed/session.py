@@ -31,7 +31,6 @@ class Lane:
     context: BrowserContext
     page: Page
     generation: int = -1  # which session's cookies it carries
-    tracing: bool = False
 
 
 @dataclass
@@ -42,7 +41,6 @@ class TargetSession:
     browser: Browser
     size: int
     timeout_ms: int
-    trace_failures: bool
     _lanes: list[Lane] = field(default_factory=list)
     _idle: asyncio.Queue[Lane] = field(default_factory=asyncio.Queue)
     _grow: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -73,9 +71,7 @@ class TargetSession:
             async with self._grow:
                 if self._idle.empty() and len(self._lanes) < self.size:
                     context = await new_context(self.browser, self.timeout_ms)
-                    if self.trace_failures:
-                        await context.tracing.start(snapshots=True, screenshots=False)
-                    lane = Lane(context, await context.new_page(), tracing=self.trace_failures)
+                    lane = Lane(context, await context.new_page())
                     self._lanes.append(lane)
                     return lane
         return await self._idle.get()

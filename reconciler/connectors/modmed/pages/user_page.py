@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from playwright.async_api import Dialog
+from playwright.async_api import Error as PlaywrightError
 
 from reconciler.connectors.modmed.pages.base import ConsoleScreen
 from reconciler.connectors.retry import PermanentFault, TransientFault
@@ -32,6 +34,51 @@ class UserView:
     open_work: int
 
 
+# Everything the robot reads from a user page, found the way a person finds it: fields by
+# their label, the status badge in the heading, the open-work total.
+_READ_PAGE = """() => {
+  const form = document.querySelector('#profile-form');
+  if (!form) return {form: null, missing: document.body.innerText.toLowerCase().includes('no user named')};
+  const labelled = (text) => {
+    const label = [...form.querySelectorAll('label')].find(l => l.textContent.trim() === text);
+    const control = label && label.control;
+    if (!control) throw new Error('no field labelled ' + text);
+    return control.value;
+  };
+  const badge = document.querySelector('h1 .badge');
+  const work = document.querySelector('#open-work-total');
+  return {
+    form: {
+      first_name: labelled('First name'), last_name: labelled('Last name'), email: labelled('Email'),
+      user_type: labelled('User type'), npi: labelled('NPI'),
+      groups: [...form.querySelectorAll('input[name=groups]:checked')].map(e => e.value),
+      locations: [...form.querySelectorAll('select[name=locations] option:checked')].map(e => e.value),
+    },
+    status: badge ? badge.innerText : null,
+    open_work: work ? work.innerText : null,
+  };
+}"""
+
+
+def _view(username: str, seen: dict[str, Any]) -> UserView:
+    form = seen["form"]
+    if seen["status"] is None or seen["open_work"] is None:
+        raise TransientFault(f"the page of {username} did not show its status and open work")
+    npi = form["npi"].strip()
+    return UserView(
+        username=username,
+        first_name=form["first_name"],
+        last_name=form["last_name"],
+        email=form["email"],
+        user_type=form["user_type"],
+        npi=npi or None,
+        status=seen["status"].strip().lower(),
+        groups=tuple(sorted(form["groups"])),
+        locations=tuple(sorted(form["locations"])),
+        open_work=int(seen["open_work"].strip() or 0),
+    )
+
+
 class UserScreen(ConsoleScreen):
     def path(self, username: str) -> str:
         return f"/admin/users/{quote(username, safe='')}"
@@ -39,32 +86,28 @@ class UserScreen(ConsoleScreen):
     async def load(self, username: str) -> UserView | None:
         """Open the page and read it; None when the console has no such user."""
         await self.open(self.path(username), f"opening {username}")
-        if await self.page.locator("#profile-form").count() == 0:
-            if "no user named" in (await self.page.content()).lower():
+        seen = await self._snapshot()
+        if seen["form"] is None:
+            if seen["missing"]:
                 return None
             raise TransientFault(f"the page of {username} did not show a profile form")
-        return await self.read(username)
+        return _view(username, seen)
 
     async def read(self, username: str) -> UserView:
-        page = self.page
-        form = page.locator("#profile-form")
-        groups = await form.locator("input[name=groups]:checked").evaluate_all("els => els.map(e => e.value)")
-        locations = await form.locator("select[name=locations] option:checked").evaluate_all(
-            "els => els.map(e => e.value)"
-        )
-        npi = (await form.get_by_label("NPI").input_value()).strip()
-        return UserView(
-            username=username,
-            first_name=await form.get_by_label("First name").input_value(),
-            last_name=await form.get_by_label("Last name").input_value(),
-            email=await form.get_by_label("Email").input_value(),
-            user_type=await form.get_by_label("User type").input_value(),
-            npi=npi or None,
-            status=(await page.locator("h1 .badge").first.inner_text()).strip().lower(),
-            groups=tuple(sorted(groups)),
-            locations=tuple(sorted(locations)),
-            open_work=int((await page.locator("#open-work-total").inner_text()).strip() or 0),
-        )
+        """Read the page already open (for example the one a Save redirected to)."""
+        seen = await self._snapshot()
+        if seen["form"] is None:
+            raise TransientFault(f"the page of {username} did not show a profile form")
+        return _view(username, seen)
+
+    async def _snapshot(self) -> dict[str, Any]:
+        # One round trip to the page instead of one per field: a person's eye reads the
+        # whole screen at once, and each Playwright call costs a trip through its driver.
+        try:
+            return await self.page.evaluate(_READ_PAGE)
+        except PlaywrightError as exc:
+            first = exc.message.splitlines()[0]
+            raise TransientFault(f"browser error while reading the page: {first}") from None
 
     async def fill_profile(
         self, first_name: str, last_name: str, email: str, user_type: str, npi: str | None
@@ -77,14 +120,18 @@ class UserScreen(ConsoleScreen):
         await form.get_by_label("NPI").fill(npi or "")
 
     async def choose_groups(self, groups: tuple[str, ...]) -> None:
+        """Tick exactly `groups`, clicking only the boxes whose state has to change."""
         wanted = {g.lower() for g in groups}
         boxes = self.page.locator("input[name=groups]")
-        offered = await boxes.evaluate_all("els => els.map(e => e.value)")
-        unknown = wanted - {g.lower() for g in offered}
+        offered: list[tuple[str, bool]] = await boxes.evaluate_all(
+            "els => els.map(e => [e.value, e.checked])"
+        )
+        unknown = wanted - {value.lower() for value, _ in offered}
         if unknown:
             raise PermanentFault(f"the console offers no permission group {', '.join(sorted(unknown))}")
-        for index, value in enumerate(offered):
-            await boxes.nth(index).set_checked(value.lower() in wanted)
+        for index, (value, checked) in enumerate(offered):
+            if checked != (value.lower() in wanted):
+                await boxes.nth(index).set_checked(not checked)
 
     async def choose_locations(self, locations: tuple[str, ...]) -> None:
         select = self.page.locator("select[name=locations]")
