@@ -47,10 +47,9 @@ async def measure(base: str, runs: int, login: Login) -> dict[str, object]:
                 out["http"].append(time.perf_counter() - t)  # type: ignore[union-attr]
                 if len(rows) != out["accounts"]:
                     raise RuntimeError(f"HTTP read {len(rows)} rows, the connector {out['accounts']}")
-                async with session.lane() as lane:
-                    t = time.perf_counter()
-                    export = await fetch_export(lane.context.request, session.base_url)
-                    out["fetch"].append(time.perf_counter() - t)  # type: ignore[union-attr]
+                t = time.perf_counter()
+                export = await fetch_export(session.http(), session.base_url, session.cookie_header())
+                out["fetch"].append(time.perf_counter() - t)  # type: ignore[union-attr]
                 t = time.perf_counter()
                 accounts_from_export("production", export)
                 out["parse"].append(time.perf_counter() - t)  # type: ignore[union-attr]

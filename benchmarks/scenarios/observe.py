@@ -30,7 +30,7 @@ def run(ctx: BenchContext) -> ScenarioResult:
         named = {key: Samples(list(data[key])) for key in ("connector", "http", "fetch", "parse")}
         result.samples[f"{n} accounts: connector observe (signed in)"] = named["connector"]
         result.samples[f"{n} accounts: HTTP bound (signed in)"] = named["http"]
-        result.samples[f"{n} accounts: of the connector, export fetched in the browser"] = named["fetch"]
+        result.samples[f"{n} accounts: of the connector, export read into cells"] = named["fetch"]
         result.samples[f"{n} accounts: of the connector, rows -> Account models"] = named["parse"]
         r = ratio(named["connector"], named["http"])
         result.figures[f"{n} accounts: ratio connector / HTTP bound"] = r

@@ -7,8 +7,7 @@ the round-trip loader to attach line and column. All findings come back at once.
 from __future__ import annotations
 
 import contextlib
-import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from reconciler.gc_pause import gc_paused
 from reconciler.loading import yaml_fast
 from reconciler.loading.checks import UserEntry, check_users
 from reconciler.loading.shape import findings_from
@@ -62,19 +62,8 @@ def load_repo(root: Path, today: date | None = None) -> LoadResult:
     # Loading builds millions of acyclic objects (YAML nodes, dicts, models); the cyclic
     # garbage collector would re-scan the growing heap again and again for nothing, which
     # made 50,000 users cost 2x the CPU of 5 x 10,000 (benchmarks/, scenario 1).
-    with _gc_paused():
+    with gc_paused():
         return _load_repo(root, today)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_repo(root: Path, today: date | None) -> LoadResult:

@@ -1,7 +1,8 @@
 """ModMedConnector: the Connector protocol over the EMA admin console, through Chromium.
 
-- observe: one CSV export per target through the browser context's HTTP client, checked
-  for completeness (the console's own total, protected accounts, a sudden shrink).
+- observe: one CSV export per target, read with the signed-in session (see
+  pages/users_list.py for which client), checked for completeness (the console's own
+  total, protected accounts, a sudden shrink).
 - Every write verb: read the user page, skip when already so, act through the form or
   button (dialogs accepted), read back, and say `verified` only when the page shows it.
 - Transient faults (timeouts, 5xx, an ended session) retry with jittered backoff and a
@@ -29,7 +30,7 @@ from reconciler.connectors.modmed.pages.audit_log import AuditLogScreen
 from reconciler.connectors.modmed.pages.new_user import NewUserScreen
 from reconciler.connectors.modmed.pages.transfer import TransferScreen
 from reconciler.connectors.modmed.pages.user_page import UserScreen, UserView
-from reconciler.connectors.modmed.pages.users_list import fetch_export
+from reconciler.connectors.modmed.pages.users_list import UsersExport, fetch_export, fetch_export_in_browser
 from reconciler.connectors.modmed.reading import accounts_from_export
 from reconciler.connectors.modmed.session import Lane, TargetSession
 from reconciler.connectors.retry import Backoff, PermanentFault, TransientFault, with_retries
@@ -68,6 +69,7 @@ class ModMedConnector:
         trace_failures: bool = True,
         backoff: Backoff | None = None,
         timeout_ms: int = 15_000,
+        read_in_browser: bool | None = None,
     ) -> None:
         self.targets = {t.name: t for t in targets}
         self.concurrency = concurrency or os.cpu_count() or 2
@@ -77,6 +79,9 @@ class ModMedConnector:
         self.trace_failures = trace_failures
         self.backoff = backoff or Backoff()
         self.timeout_ms = timeout_ms
+        # A remote browser may be the only thing that can reach the console: read through
+        # it then. Otherwise the export is read with the session's cookies directly.
+        self.read_in_browser = bool(ws_endpoint) if read_in_browser is None else read_in_browser
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._sessions: dict[str, TargetSession] = {}
@@ -151,11 +156,15 @@ class ModMedConnector:
     async def observe(self, target: str) -> Observed:
         spec = self.targets[target]
         session = self._session(target)
+
+        async def read() -> UsersExport:
+            if self.read_in_browser:
+                return await fetch_export_in_browser(lane.context.request, session.base_url)
+            return await fetch_export(session.http(), session.base_url, session.cookie_header())
+
         try:
-            async with session.lane() as lane:
-                export, _ = await self._retrying(
-                    session, lane, lambda: fetch_export(lane.context.request, session.base_url)
-                )
+            async with session.lane() as lane:  # signs in first when needed
+                export, _ = await self._retrying(session, lane, read)
         except (TransientFault, PermanentFault) as fault:
             raise ObservationError(
                 f"{target}: could not read the users list: {spec.login.redact(str(fault))}"

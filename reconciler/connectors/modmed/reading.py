@@ -1,18 +1,52 @@
-"""Turning the users export into observed accounts, refusing anything incomplete or odd."""
+"""Turning the users export into observed accounts, refusing anything incomplete or odd.
+
+Every row is validated against the observed model in one batch (pydantic's core does the
+loop), and an odd row names its line of the export.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from reconciler.connectors.modmed.pages.users_list import UsersExport
+from reconciler.connectors.modmed.pages.users_list import COLUMNS, UsersExport
 from reconciler.errors import ObservationError
+from reconciler.gc_pause import gc_paused
 from reconciler.model.observed import Account
 
+_ACCOUNTS = TypeAdapter(list[Account])
+_WIDTH = len(COLUMNS)
 
-def _split(cell: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in cell.split(";") if part.strip())
+
+class _Lists(dict[str, list[str]]):
+    """'a; b' cells split once per distinct text (people of one role share theirs)."""
+
+    def __missing__(self, cell: str) -> list[str]:
+        parts = [part for part in (p.strip() for p in cell.split(";")) if part]
+        self[cell] = parts
+        return parts
+
+
+def _fields(rows: list[list[str]]) -> list[dict[str, Any]]:
+    lists = _Lists()
+    return [
+        {
+            "username": username,
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+            "user_type": kind,
+            "npi": npi or None,
+            "status": status,
+            "groups": lists[groups],
+            "locations": lists[locations],
+            "last_login": login or None,
+            "failed_logins": failed or 0,
+            "open_work": work or 0,
+        }
+        for (username, first, last, email, kind, npi, status, groups, locations, login, failed, work) in rows
+    ]
 
 
 def accounts_from_export(target: str, export: UsersExport) -> list[Account]:
@@ -23,29 +57,25 @@ def accounts_from_export(target: str, export: UsersExport) -> list[Account]:
             f"{target}: the users export holds {len(export.rows)} rows but the console reports"
             f" {export.declared_total}; refusing a short read"
         )
-    accounts: list[Account] = []
-    seen: set[str] = set()
-    for line, row in enumerate(export.rows, start=2):  # line 1 is the header
-        try:
-            account = Account(
-                username=row["username"],
-                first_name=row["first_name"],
-                last_name=row["last_name"],
-                email=row["email"],
-                user_type=row["user_type"],
-                npi=row["npi"] or None,
-                status=row["status"],
-                groups=_split(row["groups"]),
-                locations=_split(row["locations"]),
-                last_login=datetime.fromisoformat(row["last_login"]) if row["last_login"] else None,
-                failed_logins=int(row["failed_logins"] or 0),
-                open_work=int(row["open_work"] or 0),
+    for index, row in enumerate(export.rows):
+        if len(row) != _WIDTH:
+            raise ObservationError(
+                f"{target}: users export line {index + 2} has {len(row)} cells, not {_WIDTH}"
             )
-        except (ValidationError, ValueError) as exc:
-            first = str(exc).splitlines()[0]
-            raise ObservationError(f"{target}: users export line {line} cannot be read: {first}") from None
-        if account.key in seen:
+    try:
+        with gc_paused():
+            accounts = _ACCOUNTS.validate_python(_fields(export.rows))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        index, *field = first["loc"]
+        where = f" ({field[0]})" if field else ""
+        raise ObservationError(
+            f"{target}: users export line {int(index) + 2} cannot be read{where}: {first['msg']}"
+        ) from None
+    seen: set[str] = set()
+    for account in accounts:
+        key = account.username.lower()
+        if key in seen:
             raise ObservationError(f"{target}: users export lists {account.username} twice")
-        seen.add(account.key)
-        accounts.append(account)
+        seen.add(key)
     return accounts

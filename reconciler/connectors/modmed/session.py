@@ -14,7 +14,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 from playwright.async_api import Browser, BrowserContext, Page
 
 from reconciler.connectors.credentials import Login
@@ -47,6 +49,7 @@ class TargetSession:
     _relogin: asyncio.Lock = field(default_factory=asyncio.Lock)
     _user_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _cookies: list[Any] = field(default_factory=list)
+    _http: httpx.AsyncClient | None = None
     generation: int = 0
 
     @asynccontextmanager
@@ -107,10 +110,29 @@ class TargetSession:
             await LoginScreen(page, self.base_url).sign_in(self.login.username, self.login.password)
             await mfa.verify(self.login.totp_code())
 
+    def http(self) -> httpx.AsyncClient:
+        """A plain HTTP client for reads the session may make without a page (the export)."""
+        if self._http is None:
+            # It keeps no cookies of its own: every request carries the current session's.
+            self._http = httpx.AsyncClient(follow_redirects=True, cookies=None, trust_env=False)
+        return self._http
+
+    def cookie_header(self) -> str:
+        """The session's cookies for this console, as a browser would send them."""
+        host = urlsplit(self.base_url).hostname or ""
+        return "; ".join(
+            f"{c['name']}={c['value']}"
+            for c in self._cookies
+            if host == c.get("domain", "").lstrip(".") or host.endswith("." + c.get("domain", "").lstrip("."))
+        )
+
     async def close(self) -> None:
         for lane in self._lanes:
             await lane.context.close()
         self._lanes.clear()
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
 
 
 def _seconds_to_next_code(step: int = 30) -> float:
