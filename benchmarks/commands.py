@@ -1,8 +1,9 @@
-"""The reconciler commands scenarios 4 and 6 time, in one place.
+"""The reconciler commands scenarios 4, 5 and 6 time, in one place.
 
-`reconciler reconcile` (and a continuous mode) are being written; until they land, a
-scheduled no-op run is `plan --detailed-exitcode` (exit 0 = in sync) and an urgent
-offboarding is `apply --yes --user NAME`. Switching is a one-line change in each function.
+A scheduled run is `reconcile` (exit 0 with --detailed-exitcode = in sync); an urgent
+offboarding is `reconcile --user NAME` (there is no continuous mode yet). Both run on the
+mirror repo, a Git checkout without a remote (`--no-pull`); its reconciler.yaml has
+`report.commit: false`, so reports are written to the working tree but not committed.
 """
 
 from __future__ import annotations
@@ -15,15 +16,24 @@ RECONCILER = [sys.executable, "-m", "reconciler"]
 
 def noop_command(repo: Path, state_dir: Path) -> list[str]:
     """A scheduled run that should find nothing to do; must exit 0."""
-    return [*RECONCILER, "plan", "--detailed-exitcode", "--repo", str(repo), "--state-dir", str(state_dir)]
+    return [
+        *RECONCILER,
+        "reconcile",
+        "--no-pull",
+        "--detailed-exitcode",
+        "--repo",
+        str(repo),
+        "--state-dir",
+        str(state_dir),
+    ]
 
 
 def offboard_command(repo: Path, state_dir: Path, username: str) -> list[str]:
     """Apply one person's offboarding in every environment, right after the commit."""
     return [
         *RECONCILER,
-        "apply",
-        "--yes",
+        "reconcile",
+        "--no-pull",
         "--user",
         username,
         "--repo",
@@ -48,7 +58,5 @@ def apply_command(repo: Path, state_dir: Path, target: str) -> list[str]:
     ]
 
 
-NOOP_COMMAND = "reconciler plan --detailed-exitcode (until `reconciler reconcile` lands)"
-OFFBOARD_COMMAND = (
-    "reconciler apply --yes --user NAME (until `reconciler reconcile --user` / continuous mode lands)"
-)
+NOOP_COMMAND = "reconciler reconcile --no-pull --detailed-exitcode"
+OFFBOARD_COMMAND = "reconciler reconcile --no-pull --user NAME (no continuous mode yet)"

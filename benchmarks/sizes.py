@@ -19,7 +19,7 @@ class Sizes:
     naive_repeat: int = 2  # the naive robot signs in once per change: the slowest thing here
     # ... so it makes this many of the changes per run, and its rate is scaled to all of them
     # (each of its changes is independent: sign in, edit, close; the cost is linear).
-    naive_changes: int = 20
+    naive_changes: int = 10
     warmup: bool = True  # an untimed first run of the no-op command (disk caches)
 
 

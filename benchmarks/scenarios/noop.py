@@ -40,7 +40,7 @@ def run(ctx: BenchContext) -> ScenarioResult:
     result.checks.append(Check(f"no-op reconcile of {n:,} accounts", samples.median, TARGET_S, "s"))
     result.notes.append(
         f"Command: {NOOP_COMMAND}, both targets (production {n:,} accounts, sandbox {sandbox:,}):"
-        " start Python, load and validate the repo, start Chromium, sign in to each target"
-        " (password + TOTP), read each users export, plan. One untimed warm-up run first."
+        " start Python, load and validate the repo, start Chromium, sign in to both targets at once"
+        " (password + TOTP), read each users export, plan, write the reports. One untimed warm-up run first."
     )
     return result

@@ -7,8 +7,9 @@ goes through a Connector made by a factory, so tests can run the same loop in me
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -142,13 +143,22 @@ class Planned:
     plan: Plan  # what this run acts on (narrowed by --user)
 
 
+async def observe_all(connector: Connector, targets: Iterable[str]) -> dict[str, Observed]:
+    """Read every target at once (each signs in and reads on its own); any failure stops the run."""
+    names = list(targets)
+    reads = await asyncio.gather(*(connector.observe(name) for name in names), return_exceptions=True)
+    for read in reads:
+        if isinstance(read, BaseException):
+            raise read
+    return dict(zip(names, reads, strict=True))  # type: ignore[arg-type]
+
+
 async def plan(loaded: Loaded, connector: Connector, options: RunOptions) -> Planned:
     """Observe the chosen targets and compute the plan (never writes to the console)."""
     desired = loaded.desired
-    observed: dict[str, Observed] = {}
+    observed = await observe_all(connector, chosen_targets(desired, options))
     baseline: dict[str, Observed] = {}
-    for name in chosen_targets(desired, options):
-        observed[name] = await connector.observe(name)
+    for name in observed:
         previous = load_baseline(
             options.repo, name, report_dir=desired.config.report.dir, current=observed[name]
         )

@@ -22,6 +22,7 @@ from reconciler.engine.loop import (
     RunOptions,
     apply_plan,
     now,
+    observe_all,
     plan,
 )
 from reconciler.errors import EXIT_CHANGES_PENDING, EXIT_OK, ReconcilerError
@@ -117,7 +118,7 @@ async def run(
     # The report is the next run's baseline: it must hold the console as this run left it.
     after = dict(planned.observed)
     if result is not None and any(r.status == "verified" for r in result.results):
-        after = {name: await connector.observe(name) for name in planned.observed}
+        after = await observe_all(connector, planned.observed)
     after = {name: _keep_drift_out(obs, planned, result) for name, obs in after.items()}
     finished = now()
     head = access.head_sha()

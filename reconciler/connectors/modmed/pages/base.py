@@ -6,6 +6,8 @@ session ended (log in again, then retry). Both are raised, never swallowed.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -46,10 +48,15 @@ class ConsoleScreen:
             raise TransientFault(f"browser error while {what}: {exc.message.splitlines()[0]}") from None
         check_response(response, self.page, self.base_url, what, self.signing_in)
 
-    async def submit(self, click_selector: str, what: str) -> Response | None:
-        """Click a submit button and wait for the page it leads to."""
+    async def submit(
+        self,
+        click_selector: str,
+        what: str,
+        wait_until: Literal["commit", "domcontentloaded"] = "domcontentloaded",
+    ) -> Response | None:
+        """Click a submit button and wait for the page it leads to (`commit`: its first bytes)."""
         try:
-            async with self.page.expect_navigation(wait_until="domcontentloaded") as navigation:
+            async with self.page.expect_navigation(wait_until=wait_until) as navigation:
                 await self.page.click(click_selector)
             response = await navigation.value
         except PlaywrightTimeout:
