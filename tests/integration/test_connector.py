@@ -8,14 +8,21 @@ refusals, and leave no secret in anything it writes.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
+import socket
+import subprocess
+import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from reconciler.connectors.base import NewAccount, Profile
+from reconciler.connectors.chromium import LAUNCH_ARGS, find_chromium
 from reconciler.connectors.credentials import Login
 from reconciler.connectors.modmed import ModMedConnector, ModMedTarget
 from reconciler.connectors.retry import Backoff
@@ -290,3 +297,53 @@ def test_nothing_a_run_writes_contains_a_secret(sim300, connect, ui, tmp_path, c
     for secret in secrets:
         assert secret not in caplog.text
         assert secret not in failed.message
+
+
+@pytest.fixture
+def browser_server() -> Iterator[str]:
+    """A Playwright browser server (`playwright run-server`) on 127.0.0.1, as a remote host runs it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "playwright",
+            "run-server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--unsafe",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert "Listening on" in server.stdout.readline()  # it says so once it accepts connections
+        # The server launches the browser itself; --unsafe lets it take Debian's Chromium.
+        launch = {"executablePath": find_chromium(), "args": LAUNCH_ARGS, "headless": True}
+        yield f"ws://127.0.0.1:{port}/?browser=chromium&launch-options={quote(json.dumps(launch))}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_a_remote_browser_server_reads_and_writes_through_its_own_browser(sim300, connect, browser_server):
+    member = pick(sim300)
+    wanted = ("Reports",) if member["groups"] != ["Reports"] else ("Scheduling",)
+
+    async def scenario():
+        async with connect(ws_endpoint=browser_server) as connector:
+            assert connector.read_in_browser  # only the remote browser may reach a console
+            observed = await connector.observe("production")
+            outcome = await connector.set_groups("production", member["username"], wanted)
+            return observed, outcome
+
+    observed, outcome = run(scenario())
+    assert {a.username for a in observed.accounts} == set(sim300.truth())
+    assert outcome.status == "verified"
+    assert sim300.truth()[member["username"]]["groups"] == list(wanted)
