@@ -21,7 +21,7 @@ def run(ctx: BenchContext) -> ScenarioResult:
     for users in ctx.sizes.observe:
         console = ctx.console(users)
         command = [sys.executable, "-m", "benchmarks.observe_worker", "--base", console.base(),
-                   "--runs", str(ctx.sizes.browser_repeat * 3)]  # fmt: skip
+                   "--runs", str(ctx.sizes.observe_reads)]  # fmt: skip
         done = run_measured(command, env=dict(os.environ, **credentials_env(["production"])))
         if done.returncode != 0:
             raise RuntimeError(f"observe worker failed: {done.stderr[-2000:]}")

@@ -6,6 +6,7 @@ loop), and an odd row names its line of the export.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -57,11 +58,9 @@ def accounts_from_export(target: str, export: UsersExport) -> list[Account]:
             f"{target}: the users export holds {len(export.rows)} rows but the console reports"
             f" {export.declared_total}; refusing a short read"
         )
-    for index, row in enumerate(export.rows):
-        if len(row) != _WIDTH:
-            raise ObservationError(
-                f"{target}: users export line {index + 2} has {len(row)} cells, not {_WIDTH}"
-            )
+    if any(len(row) != _WIDTH for row in export.rows):
+        index, row = next((i, r) for i, r in enumerate(export.rows) if len(r) != _WIDTH)
+        raise ObservationError(f"{target}: users export line {index + 2} has {len(row)} cells, not {_WIDTH}")
     try:
         with gc_paused():
             accounts = _ACCOUNTS.validate_python(_fields(export.rows))
@@ -72,10 +71,9 @@ def accounts_from_export(target: str, export: UsersExport) -> list[Account]:
         raise ObservationError(
             f"{target}: users export line {int(index) + 2} cannot be read{where}: {first['msg']}"
         ) from None
-    seen: set[str] = set()
-    for account in accounts:
-        key = account.username.lower()
-        if key in seen:
-            raise ObservationError(f"{target}: users export lists {account.username} twice")
-        seen.add(key)
+    keys = {account.username.lower() for account in accounts}
+    if len(keys) != len(accounts):
+        counts = Counter(account.username.lower() for account in accounts)
+        twice = next(name for name, count in counts.items() if count > 1)
+        raise ObservationError(f"{target}: users export lists {twice} twice")
     return accounts

@@ -49,7 +49,7 @@ class TargetSession:
     _relogin: asyncio.Lock = field(default_factory=asyncio.Lock)
     _user_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _cookies: list[Any] = field(default_factory=list)
-    _http: httpx.AsyncClient | None = None
+    _http: httpx.Client | None = None
     generation: int = 0
 
     @asynccontextmanager
@@ -110,11 +110,11 @@ class TargetSession:
             await LoginScreen(page, self.base_url).sign_in(self.login.username, self.login.password)
             await mfa.verify(self.login.totp_code())
 
-    def http(self) -> httpx.AsyncClient:
+    def http(self) -> httpx.Client:
         """A plain HTTP client for reads the session may make without a page (the export)."""
         if self._http is None:
             # It keeps no cookies of its own: every request carries the current session's.
-            self._http = httpx.AsyncClient(follow_redirects=True, cookies=None, trust_env=False)
+            self._http = httpx.Client(follow_redirects=True, trust_env=False)
         return self._http
 
     def cookie_header(self) -> str:
@@ -131,7 +131,7 @@ class TargetSession:
             await lane.context.close()
         self._lanes.clear()
         if self._http is not None:
-            await self._http.aclose()
+            self._http.close()
             self._http = None
 
 
