@@ -52,7 +52,7 @@ def run(argv: list[str] | None = None) -> list[ScenarioResult]:
     args = parse(argv)
     sizes = QUICK if args.quick else FULL
     if args.repeat:
-        sizes = replace(sizes, repeat=args.repeat, browser_repeat=args.repeat)
+        sizes = replace(sizes, repeat=args.repeat, browser_repeat=args.repeat, noop_repeat=args.repeat)
     names = args.only or list(SCENARIOS)
     out = args.out or (RESULTS if not args.quick else Path(tempfile.gettempdir()) / "bench-quick")
     started, load_before = time.perf_counter(), load_average()

@@ -18,6 +18,7 @@ class Sizes:
     handwritten_concurrency: tuple[int, ...] = (1, 2, 4)
     repeat: int = 3  # pure-computation scenarios
     browser_repeat: int = 3  # scenarios that drive Chromium (each run is seconds to minutes)
+    noop_repeat: int = 5  # a no-op run is a few seconds: more of them steady its median
     naive_repeat: int = 2  # the naive robot signs in once per change: the slowest thing here
     # ... so it makes this many of the changes per run, and its rate is scaled to all of them
     # (each of its changes is independent: sign in, edit, close; the cost is linear).
@@ -36,6 +37,7 @@ QUICK = Sizes(
     handwritten_concurrency=(1, 2),
     repeat=2,
     browser_repeat=1,
+    noop_repeat=1,
     naive_repeat=1,
     naive_changes=2,
 )

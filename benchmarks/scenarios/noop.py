@@ -27,7 +27,7 @@ def run(ctx: BenchContext) -> ScenarioResult:
     result = ScenarioResult("noop", f"No-op reconcile: {n:,} accounts in sync, process start to exit 0")
     samples = result.sample("process start to exit 0")
     first = 0 if ctx.sizes.warmup else 1
-    for i in range(first, ctx.sizes.browser_repeat + 1):
+    for i in range(first, ctx.sizes.noop_repeat + 1):
         done = run_measured(noop_command(mirror.repo, ctx.folder(f"state/noop-{i}")), env=mirror.env())
         if done.returncode != 0:
             raise RuntimeError(

@@ -103,8 +103,10 @@ class ModMedConnector:
 
     async def close(self) -> None:
         for session in self._sessions.values():
-            await session.close()
+            session.close()
         self._sessions.clear()
+        # Closing the browser closes every context in it (and, for a remote browser,
+        # the contexts this connection made), one call instead of one per context.
         if self._browser is not None:
             await self._browser.close()
             self._browser = None

@@ -126,9 +126,8 @@ class TargetSession:
             if host == c.get("domain", "").lstrip(".") or host.endswith("." + c.get("domain", "").lstrip("."))
         )
 
-    async def close(self) -> None:
-        for lane in self._lanes:
-            await lane.context.close()
+    def close(self) -> None:
+        """Forget the lanes (closing the browser closes their contexts) and the HTTP client."""
         self._lanes.clear()
         if self._http is not None:
             self._http.close()
