@@ -2,11 +2,11 @@
 
 Not a scenario: a profiling aid for scenario 5. In one process, one browser context,
 signed in, it times K group edits each way, alternating, on a fresh simulator:
-- connector: ModMedConnector.set_groups as the engine calls it (read page, set every box,
-  Save, read back), with its defaults (failure tracing on: snapshots recorded per action);
-- connector, tracing off: the same with trace_failures=False;
+- connector: ModMedConnector.set_groups as the engine calls it (read the page, click the
+  boxes that change, Save, read back), with its defaults (failure tracing on: a trace is
+  recorded only from a step's first fault, so a clean edit records nothing);
+- connector, tracing off: the same with trace_failures=False (should match the above);
 - hand-written: open the page, set the one box that changes, Save, wait for the toast.
-It also counts the browser round trips (CDP messages) each way makes per edit.
 """
 
 from __future__ import annotations
