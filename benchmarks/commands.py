@@ -43,14 +43,16 @@ def offboard_command(repo: Path, state_dir: Path, username: str) -> list[str]:
     ]
 
 
-def apply_command(repo: Path, state_dir: Path, target: str) -> list[str]:
-    """Apply every pending change in one target."""
+def apply_command(repo: Path, state_dir: Path, target: str, concurrency: int | None = None) -> list[str]:
+    """Apply every pending change in one target (with the default concurrency unless given)."""
+    chosen = ["--concurrency", str(concurrency)] if concurrency else []
     return [
         *RECONCILER,
         "apply",
         "--yes",
         "--target",
         target,
+        *chosen,
         "--repo",
         str(repo),
         "--state-dir",
