@@ -80,7 +80,16 @@ def summary(plan: Plan) -> str:
     for target in plan.targets:
         for what, n in tally(target).items():
             total[what] += n
-    return "Plan: {create} to create, {change} to change, {deactivate} to deactivate.".format(**total)
+    # Steps and accounts differ (an offboarding is four steps for one account): say both.
+    steps = sum(len(t.actions) for t in plan.targets)
+    return (
+        f"Plan: {_count(steps, 'step')} for {_count(sum(total.values()), 'account')}:"
+        " {create} to create, {change} to change, {deactivate} to deactivate.".format(**total)
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _notes(target: TargetPlan) -> list[str]:

@@ -45,7 +45,8 @@ def test_text_plan_reads_like_terraform(busy):
     )
     assert "  unmanaged: old.temp (active), not in Git" in lines
     assert "sandbox (report mode, 2 accounts observed): no changes" in lines
-    assert lines[-1] == "Plan: 1 to create, 1 to change, 1 to deactivate."
+    # An offboarding is four steps for one account: both counts are given.
+    assert lines[-1] == "Plan: 7 steps for 3 accounts: 1 to create, 1 to change, 1 to deactivate."
 
 
 def test_an_empty_plan_says_the_console_matches_git(desired, synced, plan_of):
