@@ -25,8 +25,12 @@ connector_factory: engine.ConnectorFactory = engine.modmed_connector
 def console_options(func: F) -> F:
     options = [
         click.option("--target", "targets", multiple=True, help="Only this target (repeatable)."),
-        click.option("--user", help="Only this person (for an urgent offboarding)."),
-        click.option("--concurrency", type=click.IntRange(1, 32), help="Browser contexts per target."),
+        click.option("--user", help="Only this person (by username)."),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(1, 32),
+            help="Browser contexts per target (default: one per CPU core).",
+        ),
         click.option("--browser-ws-endpoint", help="Use a remote Playwright browser server."),
         click.option(
             "--state-dir",
