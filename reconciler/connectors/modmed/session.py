@@ -113,8 +113,10 @@ class TargetSession:
     def http(self) -> httpx.Client:
         """A plain HTTP client for reads the session may make without a page (the export)."""
         if self._http is None:
-            # It keeps no cookies of its own: every request carries the current session's.
-            self._http = httpx.Client(follow_redirects=True, trust_env=False)
+            # Every request carries the current session's cookies explicitly (see
+            # cookie_header), so a fresh sign-in is picked up at once. Proxy variables
+            # (HTTPS_PROXY, NO_PROXY) are honoured, as by curl, pip and git.
+            self._http = httpx.Client(follow_redirects=True)
         return self._http
 
     def cookie_header(self) -> str:
