@@ -220,8 +220,8 @@ class ModMedConnector:
         )
 
     async def set_groups(self, target: str, username: str, groups: tuple[str, ...]) -> Outcome:
-        async def act(screen: UserScreen, _: UserView) -> None:
-            await screen.choose_groups(groups)
+        async def act(screen: UserScreen, view: UserView) -> None:
+            await screen.choose_groups(groups, view)
             await screen.save(f"saving the groups of {username}")
 
         return await self._change(target, username, "set_groups", lambda v: _same(v.groups, groups), act)

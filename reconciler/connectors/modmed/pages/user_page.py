@@ -32,6 +32,8 @@ class UserView:
     groups: tuple[str, ...]
     locations: tuple[str, ...]
     open_work: int
+    # The group checkboxes in page order, as (value, checked): what choose_groups clicks.
+    group_boxes: tuple[tuple[str, bool], ...] = ()
 
 
 # Everything the robot reads from a user page, found the way a person finds it: fields by
@@ -51,11 +53,11 @@ _READ_PAGE = """() => {
     form: {
       first_name: labelled('First name'), last_name: labelled('Last name'), email: labelled('Email'),
       user_type: labelled('User type'), npi: labelled('NPI'),
-      groups: [...form.querySelectorAll('input[name=groups]:checked')].map(e => e.value),
+      boxes: [...form.querySelectorAll('input[name=groups]')].map(e => [e.value, e.checked]),
       locations: [...form.querySelectorAll('select[name=locations] option:checked')].map(e => e.value),
     },
-    status: badge ? badge.innerText : null,
-    open_work: work ? work.innerText : null,
+    status: badge ? badge.textContent : null,
+    open_work: work ? work.textContent : null,
   };
 }"""
 
@@ -73,7 +75,8 @@ def _view(username: str, seen: dict[str, Any]) -> UserView:
         user_type=form["user_type"],
         npi=npi or None,
         status=seen["status"].strip().lower(),
-        groups=tuple(sorted(form["groups"])),
+        groups=tuple(sorted(value for value, checked in form["boxes"] if checked)),
+        group_boxes=tuple((value, checked) for value, checked in form["boxes"]),
         locations=tuple(sorted(form["locations"])),
         open_work=int(seen["open_work"].strip() or 0),
     )
@@ -119,13 +122,19 @@ class UserScreen(ConsoleScreen):
         await form.get_by_label("User type").select_option(user_type)
         await form.get_by_label("NPI").fill(npi or "")
 
-    async def choose_groups(self, groups: tuple[str, ...]) -> None:
-        """Tick exactly `groups`, clicking only the boxes whose state has to change."""
+    async def choose_groups(self, groups: tuple[str, ...], seen: UserView | None = None) -> None:
+        """Tick exactly `groups`, clicking only the boxes whose state has to change.
+
+        `seen` is the read of this very page, when there was one: its boxes save a trip.
+        """
         wanted = {g.lower() for g in groups}
-        boxes = self.page.locator("input[name=groups]")
-        offered: list[tuple[str, bool]] = await boxes.evaluate_all(
-            "els => els.map(e => [e.value, e.checked])"
-        )
+        offered: list[tuple[str, bool]] | tuple[tuple[str, bool], ...]
+        if seen is not None and seen.group_boxes:
+            boxes = self.page.locator("#profile-form input[name=groups]")  # where they were read
+            offered = seen.group_boxes
+        else:
+            boxes = self.page.locator("input[name=groups]")
+            offered = await boxes.evaluate_all("els => els.map(e => [e.value, e.checked])")
         unknown = wanted - {value.lower() for value, _ in offered}
         if unknown:
             raise PermanentFault(f"the console offers no permission group {', '.join(sorted(unknown))}")
