@@ -29,11 +29,15 @@ class UserView:
     user_type: str
     npi: str | None
     status: str
-    groups: tuple[str, ...]
+    # The group checkboxes in page order, as (value, checked): what choose_groups clicks.
+    group_boxes: tuple[tuple[str, bool], ...]
     locations: tuple[str, ...]
     open_work: int
-    # The group checkboxes in page order, as (value, checked): what choose_groups clicks.
-    group_boxes: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The ticked permission groups, sorted."""
+        return tuple(sorted(value for value, checked in self.group_boxes if checked))
 
 
 # Everything the robot reads from a user page, found the way a person finds it: fields by
@@ -75,7 +79,6 @@ def _view(username: str, seen: dict[str, Any]) -> UserView:
         user_type=form["user_type"],
         npi=npi or None,
         status=seen["status"].strip().lower(),
-        groups=tuple(sorted(value for value, checked in form["boxes"] if checked)),
         group_boxes=tuple((value, checked) for value, checked in form["boxes"]),
         locations=tuple(sorted(form["locations"])),
         open_work=int(seen["open_work"].strip() or 0),
